@@ -22,7 +22,14 @@ export type TransporterErrorCode =
   | "ERR_HEARTBEAT_TIMEOUT"
   | "ERR_SOCKET_NOT_OPEN"
   | "ERR_CALLBACK"
-  | "ERR_CONFIGURATION";
+  | "ERR_CONFIGURATION"
+  | "ERR_JOIN"
+  | "ERR_JOIN_TIMEOUT"
+  | "ERR_PUSH"
+  | "ERR_PUSH_TIMEOUT"
+  | "ERR_REPLY_LOST"
+  | "ERR_BUFFER_OVERFLOW"
+  | "ERR_CHANNEL_CLOSED";
 
 /**
  * The base class of every error raised by this library.
@@ -219,6 +226,192 @@ export class ConfigurationError extends TransporterError {
     super("ERR_CONFIGURATION", `Invalid configuration:\n${lines}`);
     this.problems = problems;
   }
+}
+
+/**
+ * The server answered a join with an error. The message is the one the
+ * Atomemo SDK has always shown: `Failed to join <topic>: <reason>`.
+ *
+ * @example
+ * ```ts
+ * new JoinError("debug_plugin:demo", { reason: "unauthorized" });
+ * // JoinError: Failed to join debug_plugin:demo: unauthorized
+ * ```
+ */
+export class JoinError extends TransporterError {
+  readonly topic: string;
+  /** The server's response, usually `{ reason }`. */
+  readonly response: unknown;
+
+  constructor(topic: string, response: unknown) {
+    super("ERR_JOIN", `Failed to join ${topic}: ${reasonOf(response)}`);
+    this.topic = topic;
+    this.response = response;
+  }
+}
+
+/**
+ * No answer to a join came in time (the socket may not even have opened).
+ * The message is the SDK's: `Timeout while joining <topic>`.
+ *
+ * @example
+ * ```ts
+ * new JoinTimeoutError("debug_plugin:demo", 10_000);
+ * // JoinTimeoutError: Timeout while joining debug_plugin:demo
+ * ```
+ */
+export class JoinTimeoutError extends TransporterError {
+  readonly topic: string;
+  readonly timeoutMs: number;
+
+  constructor(topic: string, timeoutMs: number) {
+    super("ERR_JOIN_TIMEOUT", `Timeout while joining ${topic}`);
+    this.topic = topic;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * The server answered a push with status `error`.
+ *
+ * @example
+ * ```ts
+ * new PushError("room:1", "new_msg", { reason: "too long" });
+ * // PushError: Push new_msg on room:1 failed: too long
+ * ```
+ */
+export class PushError extends TransporterError {
+  readonly topic: string;
+  readonly event: string;
+  /** The server's response to the push. */
+  readonly response: unknown;
+
+  constructor(topic: string, event: string, response: unknown) {
+    super(
+      "ERR_PUSH",
+      `Push ${event} on ${topic} failed: ${reasonOf(response)}`,
+    );
+    this.topic = topic;
+    this.event = event;
+    this.response = response;
+  }
+}
+
+/**
+ * A push got no reply within its timeout, counted from the call (time
+ * spent waiting in the buffer included).
+ *
+ * @example
+ * ```ts
+ * new PushTimeoutError("room:1", "new_msg", 10_000);
+ * // PushTimeoutError: No reply to new_msg on room:1 within 10000 ms
+ * ```
+ */
+export class PushTimeoutError extends TransporterError {
+  readonly topic: string;
+  readonly event: string;
+  readonly timeoutMs: number;
+
+  constructor(topic: string, event: string, timeoutMs: number) {
+    super(
+      "ERR_PUSH_TIMEOUT",
+      `No reply to ${event} on ${topic} within ${timeoutMs} ms`,
+    );
+    this.topic = topic;
+    this.event = event;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * A push reached the server, but its channel was lost (the connection
+ * dropped, or the channel crashed) before the reply came: no reply will
+ * come. Whether the server acted on the push is unknown, so it is not sent
+ * again.
+ *
+ * @example
+ * ```ts
+ * new ReplyLostError("room:1", "new_msg");
+ * // ReplyLostError: The channel room:1 was lost before new_msg got its
+ * // reply
+ * ```
+ */
+export class ReplyLostError extends TransporterError {
+  readonly topic: string;
+  readonly event: string;
+
+  constructor(topic: string, event: string) {
+    super(
+      "ERR_REPLY_LOST",
+      `The channel ${topic} was lost before ${event} got its reply`,
+    );
+    this.topic = topic;
+    this.event = event;
+  }
+}
+
+/**
+ * A push was made while the channel was not joined and its buffer was
+ * full. The new push is refused; those already waiting keep their place.
+ *
+ * @example
+ * ```ts
+ * new BufferOverflowError("room:1", "new_msg", 100);
+ * // BufferOverflowError: Push new_msg on room:1 refused: 100 pushes
+ * // already wait for the channel to join
+ * ```
+ */
+export class BufferOverflowError extends TransporterError {
+  readonly topic: string;
+  readonly event: string;
+  readonly capacity: number;
+
+  constructor(topic: string, event: string, capacity: number) {
+    super(
+      "ERR_BUFFER_OVERFLOW",
+      `Push ${event} on ${topic} refused: ${capacity} pushes already wait ` +
+        "for the channel to join",
+    );
+    this.topic = topic;
+    this.event = event;
+    this.capacity = capacity;
+  }
+}
+
+/**
+ * A push on a channel that was left or closed by the server, or a buffered
+ * push whose channel closed before it could be sent.
+ *
+ * @example
+ * ```ts
+ * new ChannelClosedError("room:1", "new_msg");
+ * // ChannelClosedError: Cannot push new_msg on room:1: the channel is
+ * // closed
+ * ```
+ */
+export class ChannelClosedError extends TransporterError {
+  readonly topic: string;
+  readonly event: string;
+
+  constructor(topic: string, event: string) {
+    super(
+      "ERR_CHANNEL_CLOSED",
+      `Cannot push ${event} on ${topic}: the channel is closed`,
+    );
+    this.topic = topic;
+    this.event = event;
+  }
+}
+
+/** The `reason` of a `{ reason }` response, or the response as JSON. */
+function reasonOf(response: unknown): string {
+  if (typeof response === "object" && response !== null) {
+    const reason = (response as { reason?: unknown }).reason;
+    if (typeof reason === "string") return reason;
+  }
+  if (typeof response === "string") return response;
+
+  return JSON.stringify(response) ?? String(response);
 }
 
 function describe(details: {

@@ -60,28 +60,3 @@ export function fullJitter(
 ): number {
   return Math.floor(random() * delayMs);
 }
-
-/**
- * Checks a schedule when the options are read, so a bad one fails before
- * anything connects.
- *
- * @throws {TypeError} when the list is empty or holds anything but
- * non-negative finite numbers.
- * @example
- * ```ts
- * assertSchedule("reconnectStepsMs", [10, -1]);
- * // TypeError: reconnectStepsMs must be a non-empty list of ...
- * ```
- */
-export function assertSchedule(name: string, steps: readonly number[]): void {
-  const valid =
-    Array.isArray(steps) &&
-    steps.length > 0 &&
-    steps.every((step) => Number.isFinite(step) && step >= 0);
-  if (!valid) {
-    throw new TypeError(
-      `${name} must be a non-empty list of non-negative milliseconds, ` +
-        `got ${JSON.stringify(steps)}`,
-    );
-  }
-}

@@ -32,8 +32,8 @@ import {
   SocketNotOpenError,
   TransporterError,
 } from "../errors.js";
+import { assertPositiveMs, assertSchedule } from "./assert-options.js";
 import {
-  assertSchedule,
   DEFAULT_RECONNECT_STEPS_MS,
   fullJitter,
   stepDelay,
@@ -49,7 +49,7 @@ import {
 import { type HeartbeatEvent, heartbeat } from "./heartbeat.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { PHOENIX_TOPIC, PhoenixEvent, type PhoenixMessage } from "./message.js";
-import { TopicRouter } from "./router.js";
+import { MessageRouter } from "./message-router.js";
 import type { WebSocketConstructor } from "./websocket.js";
 
 /**
@@ -168,7 +168,7 @@ export class PhoenixSocket {
 
   private readonly options: ResolvedOptions;
   private readonly log: Logger;
-  private readonly router = new TopicRouter();
+  private readonly router = new MessageRouter((message) => message.topic);
   private readonly state = new BehaviorSubject<SocketState>("closed");
   private readonly messages = new Subject<PhoenixMessage>();
   private readonly heartbeats = new Subject<HeartbeatEvent>();
@@ -298,7 +298,7 @@ export class PhoenixSocket {
    * ```
    */
   topic$(topic: string): Observable<PhoenixMessage> {
-    return this.router.topic$(topic);
+    return this.router.route$(topic);
   }
 
   /**
@@ -354,7 +354,7 @@ export class PhoenixSocket {
       connectionId: connection.id,
       makeRef: () => this.makeRef(),
       send: (ref) => connection.send(heartbeatFrame(ref)),
-      replies$: this.router.topic$(PHOENIX_TOPIC),
+      replies$: this.router.route$(PHOENIX_TOPIC),
     }).pipe(
       tap({
         next: (event) => this.heartbeats.next(event),
@@ -506,10 +506,10 @@ function resolveOptions(options: SocketOptions): ResolvedOptions {
     logger: options.logger ?? silentLogger,
   };
 
-  assertPositive("heartbeatIntervalMs", resolved.heartbeatIntervalMs);
-  assertPositive("heartbeatTimeoutMs", resolved.heartbeatTimeoutMs);
-  assertPositive("connectTimeoutMs", resolved.connectTimeoutMs);
-  assertPositive("closeTimeoutMs", resolved.closeTimeoutMs);
+  assertPositiveMs("heartbeatIntervalMs", resolved.heartbeatIntervalMs);
+  assertPositiveMs("heartbeatTimeoutMs", resolved.heartbeatTimeoutMs);
+  assertPositiveMs("connectTimeoutMs", resolved.connectTimeoutMs);
+  assertPositiveMs("closeTimeoutMs", resolved.closeTimeoutMs);
   assertSchedule("reconnectStepsMs", resolved.reconnectStepsMs);
 
   return resolved;
@@ -520,12 +520,4 @@ function paramsReader(params: SocketOptions["params"]): () => ConnectParams {
 
   const fixed = params ?? {};
   return () => fixed;
-}
-
-function assertPositive(name: string, value: number): void {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new TypeError(
-      `${name} must be a positive number of milliseconds, got ${value}`,
-    );
-  }
 }

@@ -1,0 +1,592 @@
+/**
+ * A Phoenix channel on a {@link PhoenixSocket}: the join as a `defer` plus
+ * `timeout`, rejoins after a reconnect or a crash, pushes correlated with
+ * their replies by ref, a bounded buffer for pushes made while not joined,
+ * and the leave when the last subscriber goes.
+ */
+import {
+  BehaviorSubject,
+  concat,
+  defer,
+  EMPTY,
+  filter,
+  first,
+  ignoreElements,
+  map,
+  merge,
+  mergeMap,
+  Observable,
+  of,
+  ReplaySubject,
+  retry,
+  Subject,
+  type Subscription,
+  share,
+  take,
+  tap,
+  throwError,
+  timeout,
+  timer,
+} from "rxjs";
+import {
+  ChannelClosedError,
+  JoinError,
+  JoinTimeoutError,
+  PushError,
+  PushTimeoutError,
+  ReplyLostError,
+} from "../errors.js";
+import {
+  assertCount,
+  assertPositiveMs,
+  assertSchedule,
+} from "./assert-options.js";
+import { DEFAULT_REJOIN_STEPS_MS, stepDelay } from "./backoff.js";
+import {
+  PhoenixEvent,
+  type PhoenixMessage,
+  type ReplyPayload,
+} from "./message.js";
+import { MessageRouter } from "./message-router.js";
+import { OutboundPush } from "./outbound-push.js";
+import { PendingReplies } from "./pending-replies.js";
+import { PushBuffer } from "./push-buffer.js";
+import type { PhoenixSocket } from "./socket.js";
+
+/** Where a channel is, with phoenix.js's names. */
+export type ChannelState =
+  | "closed"
+  | "joining"
+  | "joined"
+  | "errored"
+  | "leaving";
+
+/**
+ * A successful join: the first one, or a rejoin after a reconnect or a
+ * crash.
+ *
+ * @example
+ * ```ts
+ * channel.joined$.subscribe((joined) => console.log(joined.rejoin));
+ * // false
+ * ```
+ */
+export interface JoinedEvent {
+  topic: string;
+  joinRef: string;
+  /** The server's response to the join. */
+  response: unknown;
+  rejoin: boolean;
+}
+
+/** How a leave ended: answered, timed out, or not sent at all. */
+export type LeaveOutcome = "ok" | "timeout" | "skipped";
+
+/**
+ * How a channel behaves; every field has a default.
+ *
+ * @example
+ * ```ts
+ * const options: ChannelOptions = { joinTimeoutMs: 5_000, pushBufferSize: 50 };
+ * ```
+ */
+export interface ChannelOptions {
+  /** Join params; a function is called again on every (re)join. */
+  params?: object | (() => object);
+  /** How long a join may wait, socket open included. Default 10 000 ms. */
+  joinTimeoutMs?: number;
+  /** Default timeout of a push, counted from the call. Default 10 000 ms. */
+  pushTimeoutMs?: number;
+  /** How long a leave waits for its reply. Default 10 000 ms. */
+  leaveTimeoutMs?: number;
+  /**
+   * The rejoin schedule after a crash or a failed rejoin; the last step
+   * repeats. Default 1000, 2000, 5000, then 10 000 ms.
+   */
+  rejoinStepsMs?: readonly number[];
+  /** How many pushes may wait while not joined. Default 100. */
+  pushBufferSize?: number;
+}
+
+type ResolvedChannelOptions = Required<Omit<ChannelOptions, "params">> & {
+  params: () => object;
+};
+
+/** The signal of a closed connection, beside phx_error and phx_close. */
+const CONNECTION_CLOSED = "connection closed";
+
+/** Why a joined channel stopped being joined. */
+class ChannelLost extends Error {
+  constructor(readonly reason: "connection" | "crash") {
+    super(`channel lost: ${reason}`);
+  }
+}
+
+/**
+ * One channel of a socket, as streams.
+ *
+ * @example
+ * ```ts
+ * const channel = new PhoenixChannel(socket, "room:1");
+ * const membership = channel.joined$.subscribe();
+ * channel.push$("new_msg", { body: "hi" }).subscribe(console.log);
+ * // { id: 1 }   (the reply's response)
+ * membership.unsubscribe(); // the last subscriber: the channel leaves
+ * ```
+ */
+export class PhoenixChannel {
+  /**
+   * Joins on the first subscription and leaves when the last one goes;
+   * however many subscribe, there is one `phx_join`. Emits each successful
+   * join (replaying the latest to late subscribers), errors with
+   * {@link JoinError} or {@link JoinTimeoutError} when the first join
+   * fails, and completes when the server closes the channel.
+   *
+   * ```
+   * socket open:  --o--------x---o-------
+   * joined$:      ---j-----------j-------  (the second one a rejoin)
+   * ```
+   */
+  readonly joined$: Observable<JoinedEvent>;
+  /** Where the channel is; replays the current state. */
+  readonly state$: Observable<ChannelState>;
+  /** Every inbound message of the current join, hot. */
+  readonly messages$: Observable<PhoenixMessage>;
+
+  private readonly options: ResolvedChannelOptions;
+  private readonly state = new BehaviorSubject<ChannelState>("closed");
+  private readonly messages = new Subject<PhoenixMessage>();
+  private readonly events = new MessageRouter((message) => message.event);
+  private readonly signals = new Subject<string>();
+  private readonly replies = new PendingReplies();
+  private readonly buffer: PushBuffer;
+  private readonly inbound$: Observable<never>;
+  private readonly left = new Subject<LeaveOutcome>();
+  private joinRef: string | undefined;
+  private active = false;
+  private lastLeave: LeaveOutcome = "skipped";
+  private leaving: Subscription | undefined;
+
+  constructor(
+    private readonly socket: PhoenixSocket,
+    readonly topic: string,
+    options: ChannelOptions = {},
+  ) {
+    this.options = resolveChannelOptions(options);
+    this.buffer = new PushBuffer(topic, this.options.pushBufferSize);
+    this.state$ = this.state.asObservable();
+    this.messages$ = this.messages.asObservable();
+    this.inbound$ = socket.topic$(topic).pipe(
+      tap((message) => this.receive(message)),
+      ignoreElements(),
+      share(),
+    );
+    this.joined$ = defer(() => this.session$()).pipe(
+      share({
+        connector: () => new ReplaySubject<JoinedEvent>(1),
+        resetOnError: true,
+        resetOnComplete: true,
+        resetOnRefCountZero: true,
+      }),
+    );
+  }
+
+  /** The current state. */
+  get currentState(): ChannelState {
+    return this.state.value;
+  }
+
+  /**
+   * The messages of one event, hot, routed with one map lookup.
+   *
+   * @example
+   * ```ts
+   * channel.event$("hub_call_response").subscribe((m) => console.log(m));
+   * ```
+   */
+  event$(event: string): Observable<PhoenixMessage> {
+    return this.events.route$(event);
+  }
+
+  /**
+   * Pushes an event and waits for its reply: emits the reply's response on
+   * status ok and completes; errors with {@link PushError} on status error,
+   * {@link PushTimeoutError} when no reply comes within `timeoutMs` of the
+   * subscription (time in the buffer included), {@link ReplyLostError}
+   * when the channel is lost first, {@link BufferOverflowError} or
+   * {@link ChannelClosedError} when it cannot be queued. Cold: each
+   * subscription pushes once; unsubscribing stops waiting.
+   *
+   * ```
+   * push$("e", p, { timeoutMs: 5 }), reply after 2:   --(r|)
+   * push$("e", p, { timeoutMs: 5 }), no reply:        -----#
+   * ```
+   *
+   * @example
+   * ```ts
+   * channel.push$("register_plugin", definition).subscribe({
+   *   next: (response) => console.log("registered", response),
+   *   error: (error) => console.log(error.message),
+   * });
+   * ```
+   */
+  push$(
+    event: string,
+    payload: unknown,
+    options: { timeoutMs?: number } = {},
+  ): Observable<unknown> {
+    const timeoutMs = options.timeoutMs ?? this.options.pushTimeoutMs;
+
+    return defer(() => this.reply$(this.send(event, payload))).pipe(
+      map((reply) => {
+        if (reply.status === "ok") return reply.response;
+        throw new PushError(this.topic, event, reply.response);
+      }),
+      timeout({
+        first: timeoutMs,
+        with: () =>
+          throwError(() => new PushTimeoutError(this.topic, event, timeoutMs)),
+      }),
+    );
+  }
+
+  /**
+   * Sends a push now, or queues it while the channel is not joined, and
+   * returns it without waiting for any reply: what answers to the hub
+   * (`invoke_tool_response`, which gets no reply) should use. Pair it with
+   * {@link reply$} to wait for a reply after all.
+   *
+   * @throws {ChannelClosedError} when the channel is not active.
+   * @throws {BufferOverflowError} when it must wait and the buffer is full.
+   * @example
+   * ```ts
+   * channel.send("invoke_tool_response", { request_id, data });
+   * ```
+   */
+  send(event: string, payload: unknown): OutboundPush {
+    if (!this.active) throw new ChannelClosedError(this.topic, event);
+
+    const push = new OutboundPush(event, payload);
+    if (this.buffer.size === 0 && this.canSend()) this.transmit(push);
+    else this.buffer.add(push);
+
+    return push;
+  }
+
+  /**
+   * The reply to a push made with {@link send}: emits it once, whatever
+   * its status. Errors if the push fails before it is sent, or if the
+   * channel is lost before the reply. Unsubscribing stops waiting, and
+   * takes the push out of the buffer if it has not been sent.
+   */
+  reply$(push: OutboundPush): Observable<ReplyPayload> {
+    return new Observable<ReplyPayload>((subscriber) => {
+      let waiting: Subscription | undefined;
+      push.whenFailed((error) => subscriber.error(error));
+      push.whenSent((ref) => {
+        waiting = this.replies.reply$(ref, push.event).subscribe(subscriber);
+      });
+
+      return () => {
+        waiting?.unsubscribe();
+        if (push.ref === undefined) this.buffer.remove(push);
+      };
+    });
+  }
+
+  /**
+   * Resolves when the channel has left: after the last subscriber of
+   * `joined$` went, once the leave is answered, timed out, or skipped
+   * because no connection was open.
+   */
+  whenLeft(): Promise<LeaveOutcome> {
+    return new Promise((resolve) => {
+      if (!this.active && this.leaving === undefined) resolve(this.lastLeave);
+      else this.left.pipe(take(1)).subscribe(resolve);
+    });
+  }
+
+  /** How many pushes wait in the buffer; for tests and diagnostics. */
+  get bufferedPushes(): number {
+    return this.buffer.size;
+  }
+
+  /** How many replies are awaited; for tests and diagnostics. */
+  get pendingReplies(): number {
+    return this.replies.size;
+  }
+
+  private session$(): Observable<JoinedEvent> {
+    return new Observable<JoinedEvent>((subscriber) => {
+      this.leaving?.unsubscribe();
+      this.leaving = undefined;
+      this.active = true;
+      const inbound = this.inbound$.subscribe();
+      const membership = this.membership$().subscribe(subscriber);
+
+      return () => {
+        membership.unsubscribe();
+        this.leave();
+        inbound.unsubscribe();
+      };
+    });
+  }
+
+  /** Joins, then rejoins after every loss, until the server closes it. */
+  private membership$(): Observable<JoinedEvent> {
+    let joinedBefore = false;
+
+    return defer(() =>
+      concat(this.join$(joinedBefore), this.untilLost$()),
+    ).pipe(
+      tap(() => {
+        joinedBefore = true;
+      }),
+      retry({
+        resetOnSuccess: true,
+        delay: (error, attempt) => {
+          if (!joinedBefore) return throwError(() => error);
+          if (error instanceof ChannelLost && error.reason === "connection") {
+            return this.socketOpen$();
+          }
+
+          return timer(stepDelay(this.options.rejoinStepsMs, attempt));
+        },
+      }),
+      tap({ complete: () => this.close(), error: () => this.close() }),
+    );
+  }
+
+  /**
+   * One join: wait for an open socket, send `phx_join`, await the reply;
+   * all of it within the join timeout. A connection lost while waiting
+   * sends the join again on the next connection.
+   */
+  private join$(rejoin: boolean): Observable<JoinedEvent> {
+    const { joinTimeoutMs } = this.options;
+
+    return defer(() => this.socketOpen$()).pipe(
+      mergeMap(() => this.sendJoin$(rejoin)),
+      retry({
+        delay: (error) =>
+          error instanceof ChannelLost ? of(0) : throwError(() => error),
+      }),
+      timeout({
+        first: joinTimeoutMs,
+        with: () =>
+          throwError(() => new JoinTimeoutError(this.topic, joinTimeoutMs)),
+      }),
+    );
+  }
+
+  private sendJoin$(rejoin: boolean): Observable<JoinedEvent> {
+    return defer(() => {
+      const ref = this.socket.makeRef();
+      this.joinRef = ref;
+      this.state.next("joining");
+
+      const reply$ = this.replies.reply$(ref, PhoenixEvent.join);
+      const sent$ = defer(() => {
+        this.socket.send(this.frame(ref, PhoenixEvent.join, this.params()));
+        return EMPTY;
+      });
+
+      const lost$ = this.connectionClosed$().pipe(
+        mergeMap(() => throwError(() => new ChannelLost("connection"))),
+      );
+
+      return merge(reply$, lost$, sent$).pipe(
+        take(1),
+        map((reply) => this.joined(ref, reply, rejoin)),
+      );
+    });
+  }
+
+  private joined(
+    ref: string,
+    reply: ReplyPayload,
+    rejoin: boolean,
+  ): JoinedEvent {
+    if (reply.status !== "ok") {
+      this.state.next("errored");
+      throw new JoinError(this.topic, reply.response);
+    }
+
+    this.state.next("joined");
+    this.flush();
+
+    return {
+      topic: this.topic,
+      joinRef: ref,
+      response: reply.response,
+      rejoin,
+    };
+  }
+
+  /** Completes on `phx_close`; errors with ChannelLost otherwise. */
+  private untilLost$(): Observable<never> {
+    return merge(this.connectionClosed$(), this.signals).pipe(
+      take(1),
+      mergeMap((signal) => {
+        if (signal === PhoenixEvent.close) return EMPTY;
+
+        this.lose();
+        const cause = signal === PhoenixEvent.error ? "crash" : "connection";
+        return throwError(() => new ChannelLost(cause));
+      }),
+    );
+  }
+
+  /** Emits once when the socket's connection closes. */
+  private connectionClosed$(): Observable<string> {
+    return this.socket.lifecycle$.pipe(
+      first((event) => event.type === "close"),
+      map(() => CONNECTION_CLOSED),
+    );
+  }
+
+  private socketOpen$(): Observable<unknown> {
+    return this.socket.state$.pipe(first((state) => state === "open"));
+  }
+
+  /**
+   * The join is gone: stale frames of it must be dropped, and replies it
+   * owed will never come.
+   */
+  private lose(): void {
+    this.joinRef = undefined;
+    this.state.next("errored");
+    this.replies.failAll((event) => new ReplyLostError(this.topic, event));
+  }
+
+  private leave(): void {
+    this.active = false;
+    this.failBuffered();
+    if (this.state.value !== "joined" || this.socket.currentState !== "open") {
+      this.finishLeave("skipped");
+      return;
+    }
+
+    this.state.next("leaving");
+    const ref = this.socket.makeRef();
+    const answer$ = merge(
+      this.inbound$,
+      this.replies
+        .reply$(ref, PhoenixEvent.leave)
+        .pipe(map((): LeaveOutcome => "ok")),
+      defer(() => {
+        this.socket.send(this.frame(ref, PhoenixEvent.leave, {}));
+        return EMPTY;
+      }),
+    );
+
+    this.leaving = answer$
+      .pipe(
+        take(1),
+        timeout({
+          first: this.options.leaveTimeoutMs,
+          with: () => of<LeaveOutcome>("timeout"),
+        }),
+      )
+      .subscribe({
+        next: (outcome) => this.finishLeave(outcome),
+        error: () => this.finishLeave("timeout"),
+      });
+  }
+
+  private finishLeave(outcome: LeaveOutcome): void {
+    this.leaving = undefined;
+    this.lastLeave = outcome;
+    this.close();
+    this.left.next(outcome);
+  }
+
+  private close(): void {
+    this.joinRef = undefined;
+    this.failBuffered();
+    this.replies.failAll((event) => new ChannelClosedError(this.topic, event));
+    if (this.state.value !== "closed") this.state.next("closed");
+  }
+
+  private failBuffered(): void {
+    this.buffer.drain((push) => {
+      const error = new ChannelClosedError(this.topic, push.event);
+      if (!push.fail(error)) this.socket.reportError(error);
+    });
+  }
+
+  private receive(message: PhoenixMessage): void {
+    if (message.join_ref !== null && message.join_ref !== this.joinRef) return;
+
+    if (message.event === PhoenixEvent.reply) this.replies.settle(message);
+    else if (
+      message.event === PhoenixEvent.error ||
+      message.event === PhoenixEvent.close
+    ) {
+      this.signals.next(message.event);
+    }
+
+    this.messages.next(message);
+    this.events.route(message);
+  }
+
+  private canSend(): boolean {
+    return this.state.value === "joined" && this.socket.currentState === "open";
+  }
+
+  private flush(): void {
+    while (this.buffer.size > 0 && this.canSend()) {
+      const push = this.buffer.take();
+      if (push !== undefined) this.transmit(push);
+    }
+  }
+
+  private transmit(push: OutboundPush): void {
+    const ref = this.socket.makeRef();
+    push.markSent(ref);
+    this.socket.send(this.frame(ref, push.event, push.payload));
+  }
+
+  private frame(ref: string, event: string, payload: unknown): PhoenixMessage {
+    return {
+      join_ref: this.joinRef ?? null,
+      ref,
+      topic: this.topic,
+      event,
+      payload,
+    };
+  }
+
+  private params(): object {
+    return this.options.params();
+  }
+}
+
+function resolveChannelOptions(
+  options: ChannelOptions,
+): ResolvedChannelOptions {
+  const params = options.params;
+  const resolved: ResolvedChannelOptions = {
+    params:
+      typeof params === "function"
+        ? (params as () => object)
+        : () => params ?? {},
+    joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
+    pushTimeoutMs: options.pushTimeoutMs ?? 10_000,
+    leaveTimeoutMs: options.leaveTimeoutMs ?? 10_000,
+    rejoinStepsMs: options.rejoinStepsMs ?? DEFAULT_REJOIN_STEPS_MS,
+    pushBufferSize: options.pushBufferSize ?? 100,
+  };
+
+  for (const name of [
+    "joinTimeoutMs",
+    "pushTimeoutMs",
+    "leaveTimeoutMs",
+  ] as const) {
+    assertPositiveMs(name, resolved[name]);
+  }
+  assertSchedule("rejoinStepsMs", resolved.rejoinStepsMs);
+  assertCount("pushBufferSize", resolved.pushBufferSize);
+
+  return resolved;
+}
