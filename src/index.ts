@@ -13,13 +13,35 @@
  *
  * @packageDocumentation
  */
+
+export {
+  Channel,
+  type EventCallback,
+  type LeavePush,
+} from "./compat/channel.js";
+export { Push, type PushStatus, type ReceiveCallback } from "./compat/push.js";
+export {
+  ENVIRONMENT_VARIABLES,
+  type HubEnvironment,
+  readHubEnvironment,
+} from "./config/environment.js";
 export * from "./errors.js";
+export { createLogger, type LineSink } from "./logging/create-logger.js";
+export { formatLogLine } from "./logging/log-line.js";
 export {
   DEFAULT_RECONNECT_STEPS_MS,
   DEFAULT_REJOIN_STEPS_MS,
   fullJitter,
   stepDelay,
 } from "./streams/backoff.js";
+export {
+  type ChannelOptions,
+  type ChannelState,
+  type JoinedEvent,
+  type LeaveOutcome,
+  PhoenixChannel,
+} from "./streams/channel.js";
+export { ChannelRegistry } from "./streams/channel-registry.js";
 export { decodeFrame, encodeMessage, type Frame } from "./streams/codec.js";
 export {
   type ConnectParams,
@@ -35,6 +57,7 @@ export {
   type PhoenixMessage,
   type ReplyPayload,
 } from "./streams/message.js";
+export type { OutboundPush } from "./streams/outbound-push.js";
 export {
   type LifecycleEvent,
   type OutboundMessage,
@@ -47,3 +70,9 @@ export type {
   WebSocketConstructor,
   WebSocketLike,
 } from "./streams/websocket.js";
+export {
+  type Connection,
+  createTransporter,
+  type Transporter,
+  type TransporterOptions,
+} from "./transporter.js";

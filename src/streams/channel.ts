@@ -9,7 +9,6 @@ import {
   concat,
   defer,
   EMPTY,
-  filter,
   first,
   ignoreElements,
   map,

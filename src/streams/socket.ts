@@ -27,7 +27,9 @@ import {
 import WebSocket from "ws";
 import {
   AuthenticationError,
+  CallbackError,
   ConnectionError,
+  FrameDecodeError,
   HeartbeatTimeoutError,
   SocketNotOpenError,
   TransporterError,
@@ -179,7 +181,7 @@ export class PhoenixSocket {
   private connection: Connection | undefined;
   private lastRef = 0;
   private connectionCount = 0;
-  private establishedConnections = 0;
+  private establishedConnectionCount = 0;
 
   constructor(options: SocketOptions) {
     this.options = resolveOptions(options);
@@ -306,8 +308,13 @@ export class PhoenixSocket {
    * what went wrong in user callbacks without breaking a stream.
    */
   reportError(error: TransporterError): void {
-    this.log.warn({ err: error, code: error.code }, error.message);
+    this.log.warn({ kind: kindOf(error), code: error.code }, error.message);
     this.errors.next(error);
+  }
+
+  /** How many connections have opened so far. */
+  get establishedConnections(): number {
+    return this.establishedConnectionCount;
   }
 
   /** How many topics have subscribers; for tests and diagnostics. */
@@ -320,7 +327,10 @@ export class PhoenixSocket {
     const id = this.connectionCount;
     const url = endpointUrl(this.options.url, this.options.params());
     this.state.next("connecting");
-    this.log.debug({ url: maskUrl(url), connectionId: id }, "connecting");
+    this.log.debug(
+      { kind: "TRANSPORT:CONNECTING", connectionId: id },
+      `Connecting to ${maskUrl(url)}`,
+    );
 
     const connection$ = openConnection({
       id,
@@ -365,13 +375,16 @@ export class PhoenixSocket {
 
   private opened(connection: Connection): void {
     this.connection = connection;
-    this.establishedConnections += 1;
+    this.establishedConnectionCount += 1;
     this.state.next("open");
-    this.log.info({ connectionId: connection.id }, "connection open");
+    this.log.info(
+      { kind: "TRANSPORT:OPEN", connectionId: connection.id },
+      `Connection ${connection.id} open`,
+    );
     this.lifecycle.next({
       type: "open",
       connectionId: connection.id,
-      establishedConnections: this.establishedConnections,
+      establishedConnections: this.establishedConnectionCount,
     });
   }
 
@@ -380,11 +393,16 @@ export class PhoenixSocket {
     const failure = asTransporterError(error);
     if (failure !== undefined) this.reportError(failure);
 
+    const close = closeCodeOf(failure);
+    this.log.info(
+      { kind: "TRANSPORT:CLOSE", connectionId, ...close },
+      `Connection ${connectionId} closed`,
+    );
     this.state.next("closed");
     this.lifecycle.next({
       type: "close",
       connectionId,
-      ...closeCodeOf(failure),
+      ...close,
       error: failure,
     });
   }
@@ -396,7 +414,10 @@ export class PhoenixSocket {
     const delayMs = this.options.jitter
       ? fullJitter(step, this.options.random)
       : step;
-    this.log.info({ attempt, delayMs }, "reconnect scheduled");
+    this.log.info(
+      { kind: "TRANSPORT:RECONNECT", attempt, delayMs },
+      `Reconnecting in ${delayMs} ms (attempt ${attempt})`,
+    );
     this.lifecycle.next({ type: "reconnecting", attempt, delayMs });
 
     return timer(delayMs);
@@ -464,6 +485,17 @@ function heartbeatFrame(ref: string): Frame {
     event: PhoenixEvent.heartbeat,
     payload: {},
   });
+}
+
+/** The log kind of an error reported on `errors$`. */
+function kindOf(error: TransporterError): string {
+  if (error instanceof HeartbeatTimeoutError) return "HEARTBEAT:TIMEOUT";
+  if (error instanceof FrameDecodeError) return "FRAME:MALFORMED";
+  if (error instanceof CallbackError) return "CALLBACK:ERROR";
+  if (error instanceof AuthenticationError) return "TRANSPORT:REFUSED";
+  if (error instanceof ConnectionError) return "TRANSPORT:ERROR";
+
+  return "ERROR";
 }
 
 /** The close code and reason that go with the way a connection ended. */

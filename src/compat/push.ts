@@ -1,0 +1,129 @@
+/**
+ * A push with phoenix.js's `receive` chain, on top of the stream engine.
+ * The push goes out (or into the buffer) when it is made; a reply is only
+ * waited for once somebody calls `receive`, so pushes that expect none
+ * (`invoke_tool_response`) keep no timer and no entry anywhere.
+ */
+import { asyncScheduler, type Subscription, throwError, timeout } from "rxjs";
+import {
+  CallbackError,
+  PushTimeoutError,
+  type TransporterError,
+} from "../errors.js";
+import type { PhoenixChannel } from "../streams/channel.js";
+import type { ReplyPayload } from "../streams/message.js";
+import type { OutboundPush } from "../streams/outbound-push.js";
+
+/** The statuses a `receive` callback can wait for. */
+export type PushStatus = "ok" | "error" | "timeout";
+
+/** A `receive` callback: gets the reply's response (or the error). */
+// biome-ignore lint/suspicious/noExplicitAny: responses are arbitrary JSON, as in phoenix.js
+export type ReceiveCallback = (response?: any) => void;
+
+type Settled = { status: PushStatus; response: unknown };
+
+/**
+ * A push made through the phoenix.js-compatible channel.
+ *
+ * @example
+ * ```ts
+ * channel
+ *   .push("register_plugin", definition)
+ *   .receive("ok", (response) => console.log("registered", response))
+ *   .receive("error", (response) => console.log("refused", response))
+ *   .receive("timeout", () => console.log("no answer"));
+ * ```
+ */
+export class Push {
+  private readonly callbacks: Record<PushStatus, ReceiveCallback[]> = {
+    ok: [],
+    error: [],
+    timeout: [],
+  };
+  private readonly createdAt = asyncScheduler.now();
+  private readonly outbound: OutboundPush;
+  private waiting: Subscription | undefined;
+  private settled: Settled | undefined;
+
+  /**
+   * @throws {ChannelClosedError} when the channel was left or closed.
+   * @throws {BufferOverflowError} when the channel is not joined and its
+   * buffer is full.
+   */
+  constructor(
+    private readonly channel: PhoenixChannel,
+    readonly event: string,
+    readonly payload: unknown,
+    private readonly timeoutMs: number,
+    private readonly report: (error: TransporterError) => void,
+  ) {
+    this.outbound = channel.send(event, payload);
+  }
+
+  /**
+   * Calls `callback` when the push settles with `status`: "ok" or "error"
+   * with the reply's response, "timeout" when no reply came within the
+   * timeout (counted from the push) or none can come any more (the channel
+   * was lost or closed; the error is passed). A callback added after the
+   * push settled is called at once.
+   */
+  receive(status: PushStatus, callback: ReceiveCallback): this {
+    if (this.settled?.status === status) {
+      this.call(callback, this.settled.response);
+      return this;
+    }
+
+    this.callbacks[status].push(callback);
+    this.waitForReply();
+    return this;
+  }
+
+  private waitForReply(): void {
+    if (this.waiting !== undefined || this.settled !== undefined) return;
+
+    const remainingMs = Math.max(
+      0,
+      this.createdAt + this.timeoutMs - asyncScheduler.now(),
+    );
+    this.waiting = this.channel
+      .reply$(this.outbound)
+      .pipe(
+        timeout({
+          first: remainingMs,
+          with: () =>
+            throwError(
+              () =>
+                new PushTimeoutError(
+                  this.channel.topic,
+                  this.event,
+                  this.timeoutMs,
+                ),
+            ),
+        }),
+      )
+      .subscribe({
+        next: (reply) => this.settle(statusOf(reply), reply.response),
+        error: (error) => this.settle("timeout", error),
+      });
+  }
+
+  private settle(status: PushStatus, response: unknown): void {
+    this.settled = { status, response };
+    for (const callback of this.callbacks[status]) {
+      this.call(callback, response);
+    }
+  }
+
+  private call(callback: ReceiveCallback, response: unknown): void {
+    try {
+      callback(response);
+    } catch (error) {
+      this.report(new CallbackError(`receive("${this.event}")`, error));
+    }
+  }
+}
+
+function statusOf(reply: ReplyPayload): PushStatus {
+  return reply.status === "ok" ? "ok" : "error";
+}
