@@ -41,8 +41,8 @@ export class Push {
     error: [],
     timeout: [],
   };
-  private readonly createdAt = asyncScheduler.now();
-  private readonly outbound: OutboundPush;
+  private createdAt = asyncScheduler.now();
+  private outbound: OutboundPush;
   private waiting: Subscription | undefined;
   private settled: Settled | undefined;
 
@@ -55,7 +55,7 @@ export class Push {
     private readonly channel: PhoenixChannel,
     readonly event: string,
     readonly payload: unknown,
-    private readonly timeoutMs: number,
+    private timeoutMs: number,
     private readonly report: (error: TransporterError) => void,
   ) {
     this.outbound = channel.send(event, payload);
@@ -77,6 +77,33 @@ export class Push {
     this.callbacks[status].push(callback);
     this.waitForReply();
     return this;
+  }
+
+  /**
+   * Sends the push again, as a new push with a new ref: phoenix.js's
+   * `send`. The `receive` callbacks stay and wait for the new reply.
+   */
+  send(): void {
+    this.resend(this.timeoutMs);
+  }
+
+  /**
+   * Sends the push again with a new timeout: phoenix.js's `resend`.
+   *
+   * @throws {ChannelClosedError} or {BufferOverflowError} as `push` does.
+   */
+  resend(timeoutMs: number): void {
+    this.waiting?.unsubscribe();
+    this.waiting = undefined;
+    this.settled = undefined;
+    this.timeoutMs = timeoutMs;
+    this.createdAt = asyncScheduler.now();
+    this.outbound = this.channel.send(this.event, this.payload);
+
+    const hasCallbacks = Object.values(this.callbacks).some(
+      (callbacks) => callbacks.length > 0,
+    );
+    if (hasCallbacks) this.waitForReply();
   }
 
   private waitForReply(): void {
