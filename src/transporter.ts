@@ -5,13 +5,23 @@
  * is the stream engine of `src/streams`.
  */
 import {
+  catchError,
+  concat,
+  defer,
+  EMPTY,
   filter,
+  finalize,
   first,
   firstValueFrom,
+  ignoreElements,
+  lastValueFrom,
+  map,
+  merge,
   mergeMap,
   type Observable,
   race,
   Subscription,
+  take,
   throwError,
   timer,
 } from "rxjs";
@@ -141,8 +151,15 @@ export interface Connection {
  * ```
  */
 export interface Transporter {
-  /** Joins `channelName`, connecting the socket first if needed. */
+  /**
+   * Joins `channelName`, connecting the socket first if needed. Rejects
+   * with {@link JoinError} (`Failed to join <topic>: <reason>`),
+   * {@link JoinTimeoutError} (`Timeout while joining <topic>`) or the
+   * refusal of the upgrade.
+   */
   connect(channelName: string): Promise<Connection>;
+  /** {@link connect} as a cold observable: emits once, then completes. */
+  connect$(channelName: string): Observable<Connection>;
   /** connecting, open, closing, closed. */
   readonly state$: Observable<SocketState>;
   /** Every inbound message. */
@@ -211,7 +228,8 @@ export function createTransporter(
   };
 
   return {
-    connect: (channelName) => connect(context, channelName),
+    connect: (channelName) => firstValueFrom(connect$(context, channelName)),
+    connect$: (channelName) => connect$(context, channelName),
     state$: socket.state$,
     messages$: socket.messages$,
     heartbeat$: socket.heartbeat$,
@@ -255,39 +273,73 @@ function createSocket(
   });
 }
 
-async function connect(
+/**
+ * The join of one topic as a cold observable: emits the connection once the
+ * channel is joined and completes. The membership it starts outlives it,
+ * until `leave` or `dispose`.
+ */
+function connect$(
   context: ConnectContext,
   topic: string,
-): Promise<Connection> {
-  const { socket, channels, logger } = context;
-  const core = channels.channel(topic);
-  const membership = core.joined$.subscribe({
-    next: (joined) => {
-      if (joined.rejoin) logRejoin(logger, topic);
-    },
-    error: () => {},
+): Observable<Connection> {
+  return defer(() => {
+    const { socket, logger } = context;
+    const core = context.channels.channel(topic);
+    const membership = core.joined$.subscribe({
+      next: (joined) => {
+        if (joined.rejoin) logRejoin(logger, topic);
+      },
+      error: () => {},
+    });
+    context.root.add(membership);
+    let connected = false;
+
+    const joined$ = race(core.joined$, refusal$(socket));
+    const start$ = defer(() => {
+      socket.connect();
+      return EMPTY;
+    });
+
+    return merge(joined$, start$).pipe(
+      take(1),
+      map(() => {
+        connected = true;
+        logger.info(
+          { kind: "CHANNEL:JOINED", topic },
+          `Joined ${topic} successfully`,
+        );
+        return connectionOf(context, core, membership);
+      }),
+      catchError((error: unknown) => {
+        logJoinFailure(logger, topic, error);
+        membership.unsubscribe();
+        return concat(
+          disconnectIfIdle$(context),
+          throwError(() => error),
+        );
+      }),
+      finalize(() => {
+        if (!connected) membership.unsubscribe();
+      }),
+    );
   });
-  context.root.add(membership);
-  const joined = firstValueFrom(race(core.joined$, refusal$(socket)));
-  socket.connect();
+}
 
-  try {
-    await joined;
-  } catch (error) {
-    logJoinFailure(logger, topic, error);
-    membership.unsubscribe();
-    await disconnectIfIdle(context);
-    throw error;
-  }
-
-  logger.info(
-    { kind: "CHANNEL:JOINED", topic },
-    `Joined ${topic} successfully`,
-  );
-  const report = (error: TransporterError) => socket.reportError(error);
+function connectionOf(
+  context: ConnectContext,
+  core: PhoenixChannel,
+  membership: Subscription,
+): Connection {
+  const report = (error: TransporterError) => context.socket.reportError(error);
   const channel = new Channel(core, membership, context.pushTimeoutMs, report);
+  const dispose = () => {
+    context.dispose ??= lastValueFrom(dispose$(context, core, channel), {
+      defaultValue: undefined,
+    });
+    return context.dispose;
+  };
 
-  return { channel, dispose: () => dispose(context, core, channel) };
+  return { channel, dispose };
 }
 
 /** Errors as soon as the hub refuses the upgrade: no join can follow. */
@@ -304,47 +356,65 @@ function isRefusedUpgrade(error: TransporterError): boolean {
   return error instanceof ConnectionError && error.status !== undefined;
 }
 
-function dispose(
+/**
+ * Everything `dispose` does, in order, each step bounded in time: give
+ * buffered pushes a chance, leave, close the socket, unsubscribe the rest,
+ * exit with 0.
+ */
+function dispose$(
   context: ConnectContext,
   core: PhoenixChannel,
   channel: Channel,
-): Promise<void> {
-  context.dispose ??= (async () => {
-    await flushBuffered(core, context.disposeTimeoutMs);
-    const left = channel.whenLeft();
-    channel.leave();
-    await left;
-    await context.socket.disconnect(1000, "dispose");
+): Observable<never> {
+  const leave$ = merge(
+    core.left$(),
+    defer(() => {
+      channel.leave();
+      return EMPTY;
+    }),
+  ).pipe(take(1), ignoreElements());
+  const finish$ = defer(() => {
     context.root.unsubscribe();
     context.logger.info(
       { kind: "TRANSPORT:DISPOSED", topic: core.topic },
       `Left ${core.topic} and closed the connection`,
     );
     context.exit(0);
-  })();
+    return EMPTY;
+  });
 
-  return context.dispose;
+  return concat(
+    flushBuffered$(core, context.disposeTimeoutMs),
+    leave$,
+    context.socket.disconnect$(1000, "dispose"),
+    finish$,
+  );
 }
 
 /**
  * Gives pushes that wait for a rejoin a bounded chance to go out before
  * the leave, instead of failing them at once.
  */
-async function flushBuffered(
+function flushBuffered$(
   core: PhoenixChannel,
   timeoutMs: number,
-): Promise<void> {
-  if (core.bufferedPushes === 0) return;
+): Observable<never> {
+  return defer(() => {
+    if (core.bufferedPushes === 0) return EMPTY;
 
-  const joined$ = core.state$.pipe(first((state) => state === "joined"));
-  await firstValueFrom(race(joined$, timer(timeoutMs)));
+    const joined$ = core.state$.pipe(first((state) => state === "joined"));
+    return race(joined$, timer(timeoutMs)).pipe(take(1), ignoreElements());
+  });
 }
 
-async function disconnectIfIdle(context: ConnectContext): Promise<void> {
-  const active = context.channels
-    .all()
-    .some((channel) => channel.currentState !== "closed");
-  if (!active) await context.socket.disconnect();
+function disconnectIfIdle$(context: ConnectContext): Observable<never> {
+  return defer(() => {
+    const active = context.channels
+      .all()
+      .some((channel) => channel.currentState !== "closed");
+
+    return active ? EMPTY : context.socket.disconnect$();
+  });
 }
 
 /**
@@ -365,7 +435,11 @@ function exitOnRefusal(
       `Authentication failed: the hub answered the WebSocket upgrade ` +
         `with HTTP ${status}.${hint}`,
     );
-    void socket.disconnect().then(() => exit(1));
+    const exit$ = defer(() => {
+      exit(1);
+      return EMPTY;
+    });
+    concat(socket.disconnect$(), exit$).subscribe();
   });
 }
 

@@ -172,16 +172,11 @@ export class Channel {
    * ```
    */
   leave(): LeavePush {
-    const left = this.core.whenLeft();
+    const left = firstValueFrom(this.core.left$());
     this.membership.unsubscribe();
     for (const ref of [...this.bindings.keys()]) this.dropBinding(ref);
 
     return leavePush(left, this.report);
-  }
-
-  /** Resolves once the channel has left; for `dispose`. */
-  whenLeft(): Promise<LeaveOutcome> {
-    return this.core.whenLeft();
   }
 
   private onStateChange(
@@ -240,9 +235,4 @@ function leavePush(
   };
 
   return push;
-}
-
-/** Waits for the first join of a channel; for `connect`. */
-export function firstJoin(core: PhoenixChannel): Promise<unknown> {
-  return firstValueFrom(core.joined$);
 }

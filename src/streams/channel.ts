@@ -294,14 +294,16 @@ export class PhoenixChannel {
   }
 
   /**
-   * Resolves when the channel has left: after the last subscriber of
-   * `joined$` went, once the leave is answered, timed out, or skipped
-   * because no connection was open.
+   * Emits how the leave ended, then completes: after the last subscriber
+   * of `joined$` went, once the leave is answered, timed out, or skipped
+   * because no connection was open. When the channel is not joined, emits
+   * the outcome of the last leave at once.
    */
-  whenLeft(): Promise<LeaveOutcome> {
-    return new Promise((resolve) => {
-      if (!this.active && this.leaving === undefined) resolve(this.lastLeave);
-      else this.left.pipe(take(1)).subscribe(resolve);
+  left$(): Observable<LeaveOutcome> {
+    return defer(() => {
+      if (!this.active && this.leaving === undefined) return of(this.lastLeave);
+
+      return this.left.pipe(take(1));
     });
   }
 

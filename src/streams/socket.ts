@@ -6,10 +6,12 @@
 import {
   BehaviorSubject,
   defer,
+  EMPTY,
   endWith,
+  finalize,
   first,
-  firstValueFrom,
   ignoreElements,
+  lastValueFrom,
   merge,
   type Observable,
   race,
@@ -18,6 +20,7 @@ import {
   type Subscription,
   share,
   switchMap,
+  take,
   takeUntil,
   tap,
   throwError,
@@ -230,26 +233,33 @@ export class PhoenixSocket {
    * await socket.disconnect();
    * ```
    */
-  async disconnect(code = 1000, reason = "client disconnect"): Promise<void> {
-    const root = this.root;
-    if (root === undefined) return;
+  disconnect(code = 1000, reason = "client disconnect"): Promise<void> {
+    return lastValueFrom(this.disconnect$(code, reason), {
+      defaultValue: undefined,
+    });
+  }
 
-    const connection = this.connection;
-    if (connection !== undefined) {
-      this.state.next("closing");
-      const closed = firstValueFrom(
-        race(this.closeOf(connection.id), timer(this.options.closeTimeoutMs)),
+  /**
+   * {@link disconnect} as a cold observable: it starts on subscription and
+   * completes once the socket is closed, so it composes in virtual time.
+   *
+   * ```
+   * close acknowledged after 2:  --|
+   * never acknowledged:          ----- closeTimeoutMs -----|
+   * ```
+   */
+  disconnect$(code = 1000, reason = "client disconnect"): Observable<never> {
+    return defer(() => {
+      const root = this.root;
+      if (root === undefined) return EMPTY;
+
+      return this.closeHandshake$(code, reason).pipe(
+        finalize(() => {
+          root.unsubscribe();
+          this.rest();
+        }),
       );
-      connection.close(code, reason);
-      await closed;
-
-      // A server that never answers the close frame would keep the socket,
-      // and with it the process, alive for as long as `ws` waits.
-      connection.terminate();
-    }
-
-    root.unsubscribe();
-    this.rest();
+    });
   }
 
   /**
@@ -440,6 +450,29 @@ export class PhoenixSocket {
     return new ConnectionError(
       `to ${this.options.url} did not open within ` +
         `${this.options.connectTimeoutMs} ms`,
+    );
+  }
+
+  private closeHandshake$(code: number, reason: string): Observable<never> {
+    const connection = this.connection;
+    if (connection === undefined) return EMPTY;
+
+    this.state.next("closing");
+    const closed$ = race(
+      this.closeOf(connection.id),
+      timer(this.options.closeTimeoutMs),
+    ).pipe(take(1));
+    const close$ = defer(() => {
+      connection.close(code, reason);
+      return EMPTY;
+    });
+
+    return merge(closed$, close$).pipe(
+      take(1),
+      ignoreElements(),
+      // A server that never answers the close frame would keep the socket,
+      // and with it the process, alive for as long as `ws` waits.
+      finalize(() => connection.terminate()),
     );
   }
 

@@ -299,19 +299,18 @@ describe("PhoenixChannel", () => {
     });
   });
 
-  it("should leave when the last subscriber unsubscribes, and report the outcome", async () => {
-    let outcome: Promise<unknown> = Promise.resolve();
+  it("should leave when the last subscriber unsubscribes, and report the outcome", () => {
     const scheduler = createTestScheduler();
     let leaveFrames = 0;
-    scheduler.run(() => {
+    scheduler.run(({ expectObservable }) => {
       const { hub, socket, channel } = setup();
       const first = channel.joined$.subscribe();
       const second = channel.joined$.subscribe();
       at(10, () => first.unsubscribe());
       at(12, () => expect(hub.framesOf("phx_leave")).toHaveLength(0));
-      at(20, () => {
-        outcome = channel.whenLeft();
-        second.unsubscribe();
+      at(20, () => second.unsubscribe());
+      expectObservable(channel.left$(), "19ms ^").toBe("21ms (o|)", {
+        o: "ok",
       });
       at(30, () => {
         leaveFrames = hub.framesOf("phx_leave").length;
@@ -321,7 +320,6 @@ describe("PhoenixChannel", () => {
     });
 
     expect(leaveFrames).toBe(1);
-    await expect(outcome).resolves.toBe("ok");
   });
 
   it("should end the channel on phx_close and refuse later pushes", () => {

@@ -25,7 +25,10 @@ export function recordTimed<T>(source: Observable<T>): Timed<T>[] {
   return seen;
 }
 
-/** Runs `action` at virtual time `at`. */
-export function at(time: number, action: () => void): void {
-  asyncScheduler.schedule(action, time);
+/**
+ * Runs `action` after `delay` of virtual time from now: at time `delay`
+ * when called while setting a test up.
+ */
+export function at(delay: number, action: () => void): void {
+  asyncScheduler.schedule(action, delay);
 }
