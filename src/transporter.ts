@@ -224,6 +224,7 @@ export function createTransporter(
     exit,
     pushTimeoutMs: options.pushTimeoutMs ?? 10_000,
     disposeTimeoutMs: options.disposeTimeoutMs ?? 2_000,
+    connected: new Set(),
     dispose: undefined,
   };
 
@@ -246,6 +247,8 @@ interface ConnectContext {
   exit: (code: number) => void;
   pushTimeoutMs: number;
   disposeTimeoutMs: number;
+  /** Every channel `connect` handed out, so that `dispose` leaves all. */
+  connected: Set<Channel>;
   dispose: Promise<void> | undefined;
 }
 
@@ -332,8 +335,9 @@ function connectionOf(
 ): Connection {
   const report = (error: TransporterError) => context.socket.reportError(error);
   const channel = new Channel(core, membership, context.pushTimeoutMs, report);
+  context.connected.add(channel);
   const dispose = () => {
-    context.dispose ??= lastValueFrom(dispose$(context, core, channel), {
+    context.dispose ??= lastValueFrom(dispose$(context, core.topic), {
       defaultValue: undefined,
     });
     return context.dispose;
@@ -358,33 +362,32 @@ function isRefusedUpgrade(error: TransporterError): boolean {
 
 /**
  * Everything `dispose` does, in order, each step bounded in time: give
- * buffered pushes a chance, leave, close the socket, unsubscribe the rest,
- * exit with 0.
+ * buffered pushes a chance, leave every connected channel (a topic
+ * connected twice shares one join, so it is left once), close the socket,
+ * unsubscribe the rest, exit with 0.
  */
-function dispose$(
-  context: ConnectContext,
-  core: PhoenixChannel,
-  channel: Channel,
-): Observable<never> {
-  const leave$ = merge(
-    core.left$(),
-    defer(() => {
-      channel.leave();
-      return EMPTY;
-    }),
-  ).pipe(take(1), ignoreElements());
+function dispose$(context: ConnectContext, topic: string): Observable<never> {
+  const cores = context.channels.all();
+  const flush$ = merge(
+    ...cores.map((core) => flushBuffered$(core, context.disposeTimeoutMs)),
+  );
+  const leave$ = defer(() => {
+    const left = cores.map((core) => core.left$());
+    for (const channel of context.connected) channel.leave();
+    return merge(...left).pipe(ignoreElements());
+  });
   const finish$ = defer(() => {
     context.root.unsubscribe();
     context.logger.info(
-      { kind: "TRANSPORT:DISPOSED", topic: core.topic },
-      `Left ${core.topic} and closed the connection`,
+      { kind: "TRANSPORT:DISPOSED", topic },
+      `Left ${topic} and closed the connection`,
     );
     context.exit(0);
     return EMPTY;
   });
 
   return concat(
-    flushBuffered$(core, context.disposeTimeoutMs),
+    flush$,
     leave$,
     context.socket.disconnect$(1000, "dispose"),
     finish$,
