@@ -8,9 +8,14 @@
  * a push without `receive`, which keeps no timer and no reply entry: that
  * is the point of the design, and what the SDK does for
  * `invoke_tool_response`.
+ *
+ * The library is loaded as built (`dist/`, through the package's own name),
+ * the way users get it: running `src/` through tsx would add its
+ * name-keeping wrapper to every closure and measure that too. `npm run
+ * bench` builds first.
  */
 import { firstValueFrom } from "rxjs";
-import { Channel, PhoenixChannel, PhoenixSocket } from "../../src/index.js";
+import type * as Library from "../../src/index.js";
 import type {
   BenchClient,
   CreateBenchClient,
@@ -20,9 +25,24 @@ import type {
 
 const QUIET_TIMEOUT_MS = 60 * 60 * 1000;
 
+/** The package's name: Node resolves it to this repository's `dist/`. */
+const BUILT_PACKAGE = "atomemo-transporter";
+
+const { Channel, PhoenixChannel, PhoenixSocket } = await loadBuiltLibrary();
+
+async function loadBuiltLibrary(): Promise<typeof Library> {
+  try {
+    return (await import(BUILT_PACKAGE)) as typeof Library;
+  } catch (cause) {
+    throw new Error("atomemo: no build in dist/; run `npm run build`", {
+      cause,
+    });
+  }
+}
+
 class AtomemoClient implements BenchClient {
-  private socket: PhoenixSocket | undefined;
-  private readonly channels = new Map<string, Channel>();
+  private socket: Library.PhoenixSocket | undefined;
+  private readonly channels = new Map<string, Library.Channel>();
   private readonly callbackErrors: Error[] = [];
 
   async connect(socketUrl: string): Promise<void> {
@@ -92,13 +112,13 @@ class AtomemoClient implements BenchClient {
     if (error !== undefined) throw error;
   }
 
-  private requireSocket(): PhoenixSocket {
+  private requireSocket(): Library.PhoenixSocket {
     if (!this.socket) throw new Error("atomemo: join before connect");
 
     return this.socket;
   }
 
-  private channelOf(topic: string): Channel {
+  private channelOf(topic: string): Library.Channel {
     const channel = this.channels.get(topic);
     if (!channel) throw new Error(`atomemo: push to ${topic} before joining`);
 

@@ -4,12 +4,8 @@
  * waited for once somebody calls `receive`, so pushes that expect none
  * (`invoke_tool_response`) keep no timer and no entry anywhere.
  */
-import { asyncScheduler, type Subscription, throwError, timeout } from "rxjs";
-import {
-  CallbackError,
-  PushTimeoutError,
-  type TransporterError,
-} from "../errors.js";
+import { asyncScheduler, type Unsubscribable } from "rxjs";
+import { CallbackError, type TransporterError } from "../errors.js";
 import type { PhoenixChannel } from "../streams/channel.js";
 import type { ReplyPayload } from "../streams/message.js";
 import type { OutboundPush } from "../streams/outbound-push.js";
@@ -36,14 +32,11 @@ type Settled = { status: PushStatus; response: unknown };
  * ```
  */
 export class Push {
-  private readonly callbacks: Record<PushStatus, ReceiveCallback[]> = {
-    ok: [],
-    error: [],
-    timeout: [],
-  };
+  /** Made on the first `receive`: a push nobody waits on keeps none. */
+  private callbacks: Record<PushStatus, ReceiveCallback[]> | undefined;
   private createdAt = asyncScheduler.now();
   private outbound: OutboundPush;
-  private waiting: Subscription | undefined;
+  private waiting: Unsubscribable | undefined;
   private settled: Settled | undefined;
 
   /**
@@ -74,6 +67,7 @@ export class Push {
       return this;
     }
 
+    this.callbacks ??= { ok: [], error: [], timeout: [] };
     this.callbacks[status].push(callback);
     this.waitForReply();
     return this;
@@ -100,44 +94,26 @@ export class Push {
     this.createdAt = asyncScheduler.now();
     this.outbound = this.channel.send(this.event, this.payload);
 
-    const hasCallbacks = Object.values(this.callbacks).some(
-      (callbacks) => callbacks.length > 0,
-    );
-    if (hasCallbacks) this.waitForReply();
+    if (this.callbacks !== undefined) this.waitForReply();
   }
 
   private waitForReply(): void {
     if (this.waiting !== undefined || this.settled !== undefined) return;
 
-    const remainingMs = Math.max(
-      0,
-      this.createdAt + this.timeoutMs - asyncScheduler.now(),
+    this.waiting = this.channel.awaitReply(
+      this.outbound,
+      {
+        reply: (reply) => this.settle(statusOf(reply), reply.response),
+        fail: (error) => this.settle("timeout", error),
+      },
+      this.timeoutMs,
+      this.createdAt,
     );
-    this.waiting = this.channel
-      .reply$(this.outbound)
-      .pipe(
-        timeout({
-          first: remainingMs,
-          with: () =>
-            throwError(
-              () =>
-                new PushTimeoutError(
-                  this.channel.topic,
-                  this.event,
-                  this.timeoutMs,
-                ),
-            ),
-        }),
-      )
-      .subscribe({
-        next: (reply) => this.settle(statusOf(reply), reply.response),
-        error: (error) => this.settle("timeout", error),
-      });
   }
 
   private settle(status: PushStatus, response: unknown): void {
     this.settled = { status, response };
-    for (const callback of this.callbacks[status]) {
+    for (const callback of this.callbacks?.[status] ?? []) {
       this.call(callback, response);
     }
   }

@@ -5,6 +5,7 @@
  * and the leave when the last subscriber goes.
  */
 import {
+  asyncScheduler,
   BehaviorSubject,
   concat,
   defer,
@@ -26,13 +27,13 @@ import {
   throwError,
   timeout,
   timer,
+  type Unsubscribable,
 } from "rxjs";
 import {
   ChannelClosedError,
   JoinError,
   JoinTimeoutError,
   PushError,
-  PushTimeoutError,
   ReplyLostError,
 } from "../errors.js";
 import {
@@ -41,6 +42,7 @@ import {
   assertSchedule,
 } from "./assert-options.js";
 import { DEFAULT_REJOIN_STEPS_MS, stepDelay } from "./backoff.js";
+import { DeadlineQueue } from "./deadline-queue.js";
 import {
   PhoenixEvent,
   type PhoenixMessage,
@@ -48,8 +50,9 @@ import {
 } from "./message.js";
 import { MessageRouter } from "./message-router.js";
 import { OutboundPush } from "./outbound-push.js";
-import { PendingReplies } from "./pending-replies.js";
+import { PendingReplies, type ReplyWaiter } from "./pending-replies.js";
 import { PushBuffer } from "./push-buffer.js";
+import { type ReplyScope, ReplyWait } from "./reply-wait.js";
 import type { PhoenixSocket } from "./socket.js";
 
 /** Where a channel is, with phoenix.js's names. */
@@ -158,7 +161,9 @@ export class PhoenixChannel {
   private readonly events = new MessageRouter((message) => message.event);
   private readonly signals = new Subject<string>();
   private readonly replies = new PendingReplies();
+  private readonly deadlines = new DeadlineQueue();
   private readonly buffer: PushBuffer;
+  private readonly replyScope: ReplyScope;
   private readonly inbound$: Observable<never>;
   private readonly left = new Subject<LeaveOutcome>();
   private joinRef: string | undefined;
@@ -173,6 +178,12 @@ export class PhoenixChannel {
   ) {
     this.options = resolveChannelOptions(options);
     this.buffer = new PushBuffer(topic, this.options.pushBufferSize);
+    this.replyScope = {
+      topic,
+      replies: this.replies,
+      deadlines: this.deadlines,
+      buffer: this.buffer,
+    };
     this.state$ = this.state.asObservable();
     this.messages$ = this.messages.asObservable();
     this.inbound$ = socket.topic$(topic).pipe(
@@ -236,17 +247,28 @@ export class PhoenixChannel {
   ): Observable<unknown> {
     const timeoutMs = options.timeoutMs ?? this.options.pushTimeoutMs;
 
-    return defer(() => this.reply$(this.send(event, payload))).pipe(
-      map((reply) => {
-        if (reply.status === "ok") return reply.response;
-        throw new PushError(this.topic, event, reply.response);
-      }),
-      timeout({
-        first: timeoutMs,
-        with: () =>
-          throwError(() => new PushTimeoutError(this.topic, event, timeoutMs)),
-      }),
-    );
+    return new Observable<unknown>((subscriber) => {
+      const push = this.send(event, payload);
+
+      return this.awaitReply(
+        push,
+        {
+          reply: (reply) => {
+            if (reply.status !== "ok") {
+              subscriber.error(
+                new PushError(this.topic, event, reply.response),
+              );
+              return;
+            }
+
+            subscriber.next(reply.response);
+            subscriber.complete();
+          },
+          fail: (error) => subscriber.error(error),
+        },
+        timeoutMs,
+      );
+    });
   }
 
   /**
@@ -279,18 +301,52 @@ export class PhoenixChannel {
    * takes the push out of the buffer if it has not been sent.
    */
   reply$(push: OutboundPush): Observable<ReplyPayload> {
-    return new Observable<ReplyPayload>((subscriber) => {
-      let waiting: Subscription | undefined;
-      push.whenFailed((error) => subscriber.error(error));
-      push.whenSent((ref) => {
-        waiting = this.replies.reply$(ref, push.event).subscribe(subscriber);
-      });
+    return new Observable<ReplyPayload>((subscriber) =>
+      this.awaitReply(push, {
+        reply: (reply) => {
+          subscriber.next(reply);
+          subscriber.complete();
+        },
+        fail: (error) => subscriber.error(error),
+      }),
+    );
+  }
 
-      return () => {
-        waiting?.unsubscribe();
-        if (push.ref === undefined) this.buffer.remove(push);
-      };
-    });
+  /**
+   * Tells `waiter` the reply to a push made with {@link send}, or why none
+   * will come: the push failed before it was sent, the channel was lost or
+   * closed, or, with a `timeoutMs`, no reply came within that time of
+   * `startedAt` (default: now), buffer time included. Unsubscribing stops
+   * waiting, and takes an unsent push out of the buffer.
+   *
+   * All deadlines of a channel share one timer, so a waiting push costs a
+   * map entry and a heap slot rather than a timer of its own.
+   *
+   * ```
+   * awaitReply(push, w, 5), reply at 2:     --r
+   * awaitReply(push, w, 5), no reply:       -----f  (PushTimeoutError)
+   * ```
+   *
+   * @example
+   * ```ts
+   * const push = channel.send("echo", { n: 1 });
+   * channel.awaitReply(push, {
+   *   reply: (reply) => console.log(reply.status),
+   *   fail: (error) => console.log(error.name),
+   * }, 5_000);
+   * // ok
+   * ```
+   */
+  awaitReply(
+    push: OutboundPush,
+    waiter: ReplyWaiter,
+    timeoutMs?: number,
+    startedAt = asyncScheduler.now(),
+  ): Unsubscribable {
+    return new ReplyWait(this.replyScope, push, waiter).start(
+      timeoutMs,
+      startedAt,
+    );
   }
 
   /**

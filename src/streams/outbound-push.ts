@@ -5,12 +5,28 @@
  */
 
 /**
+ * Who wants to know when a push goes out, or that it never will.
+ *
+ * @example
+ * ```ts
+ * const watcher: PushWatcher = {
+ *   sent: (ref) => console.log("sent as", ref),
+ *   failed: (error) => console.log(error.message),
+ * };
+ * ```
+ */
+export interface PushWatcher {
+  sent(ref: string): void;
+  failed(error: Error): void;
+}
+
+/**
  * One push, from the call until it is sent or fails.
  *
  * @example
  * ```ts
  * const push = new OutboundPush("new_msg", { body: "hi" });
- * push.whenSent((ref) => console.log("sent as", ref));
+ * push.watch({ sent: (ref) => console.log("sent as", ref), failed() {} });
  * push.markSent("12");
  * // sent as 12
  * ```
@@ -18,8 +34,7 @@
 export class OutboundPush {
   /** The ref it was sent with; undefined while it waits. */
   ref: string | undefined;
-  private sentListener: ((ref: string) => void) | undefined;
-  private failListener: ((error: Error) => void) | undefined;
+  private watcher: PushWatcher | undefined;
   private failure: Error | undefined;
 
   constructor(
@@ -30,16 +45,7 @@ export class OutboundPush {
   /** Called once by the channel when the push goes out. */
   markSent(ref: string): void {
     this.ref = ref;
-    this.sentListener?.(ref);
-  }
-
-  /**
-   * Runs `listener` with the ref once the push is sent, at once if it
-   * already was.
-   */
-  whenSent(listener: (ref: string) => void): void {
-    if (this.ref !== undefined) listener(this.ref);
-    else this.sentListener = listener;
+    this.watcher?.sent(ref);
   }
 
   /**
@@ -48,15 +54,19 @@ export class OutboundPush {
    */
   fail(error: Error): boolean {
     this.failure = error;
-    if (this.failListener === undefined) return false;
+    if (this.watcher === undefined) return false;
 
-    this.failListener(error);
+    this.watcher.failed(error);
     return true;
   }
 
-  /** Runs `listener` if the push fails before it is sent. */
-  whenFailed(listener: (error: Error) => void): void {
-    if (this.failure !== undefined) listener(this.failure);
-    else this.failListener = listener;
+  /**
+   * Tells `watcher` when the push is sent or fails, at once if that
+   * already happened. A push has one watcher; a new one replaces it.
+   */
+  watch(watcher: PushWatcher): void {
+    if (this.ref !== undefined) watcher.sent(this.ref);
+    else if (this.failure !== undefined) watcher.failed(this.failure);
+    else this.watcher = watcher;
   }
 }

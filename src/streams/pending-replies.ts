@@ -2,16 +2,34 @@
  * The replies a channel waits for, by ref: one map, so settling a reply
  * costs the same however many pushes are outstanding.
  */
-import { Observable, type Subscriber } from "rxjs";
+import { Observable } from "rxjs";
 import type { PhoenixMessage, ReplyPayload } from "./message.js";
 
-interface Waiter {
+/**
+ * Who waits for one reply: told once, with the reply or with the error
+ * that means none will come.
+ *
+ * @example
+ * ```ts
+ * const waiter: ReplyWaiter = {
+ *   reply: (reply) => console.log(reply.status),
+ *   fail: (error) => console.log(error.message),
+ * };
+ * ```
+ */
+export interface ReplyWaiter {
+  reply(reply: ReplyPayload): void;
+  fail(error: Error): void;
+}
+
+interface Entry {
   event: string;
-  subscriber: Subscriber<ReplyPayload>;
+  waiter: ReplyWaiter;
 }
 
 /**
- * Refs awaiting a `phx_reply`.
+ * Refs awaiting a `phx_reply`. A waiter is a plain object rather than a
+ * subscription, so a push that waits costs one map entry.
  *
  * @example
  * ```ts
@@ -23,7 +41,17 @@ interface Waiter {
  * ```
  */
 export class PendingReplies {
-  private readonly waiters = new Map<string, Waiter>();
+  private readonly entries = new Map<string, Entry>();
+
+  /** Tells `waiter` about the reply to `ref` (a push of `event`). */
+  wait(ref: string, event: string, waiter: ReplyWaiter): void {
+    this.entries.set(ref, { event, waiter });
+  }
+
+  /** Stops `waiter` waiting for `ref`; a no-op if it no longer waits. */
+  cancel(ref: string, waiter: ReplyWaiter): void {
+    if (this.entries.get(ref)?.waiter === waiter) this.entries.delete(ref);
+  }
 
   /**
    * The reply to `ref`, once: emits it and completes. Unsubscribing stops
@@ -31,12 +59,16 @@ export class PendingReplies {
    */
   reply$(ref: string, event: string): Observable<ReplyPayload> {
     return new Observable<ReplyPayload>((subscriber) => {
-      const waiter = { event, subscriber };
-      this.waiters.set(ref, waiter);
-
-      return () => {
-        if (this.waiters.get(ref) === waiter) this.waiters.delete(ref);
+      const waiter: ReplyWaiter = {
+        reply: (reply) => {
+          subscriber.next(reply);
+          subscriber.complete();
+        },
+        fail: (error) => subscriber.error(error),
       };
+      this.wait(ref, event, waiter);
+
+      return () => this.cancel(ref, waiter);
     });
   }
 
@@ -44,26 +76,23 @@ export class PendingReplies {
   settle(message: PhoenixMessage): void {
     if (message.ref === null) return;
 
-    const waiter = this.waiters.get(message.ref);
-    if (waiter === undefined) return;
+    const entry = this.entries.get(message.ref);
+    if (entry === undefined) return;
 
-    this.waiters.delete(message.ref);
-    waiter.subscriber.next(asReply(message.payload));
-    waiter.subscriber.complete();
+    this.entries.delete(message.ref);
+    entry.waiter.reply(asReply(message.payload));
   }
 
   /** Fails every waiter, e.g. when the channel is lost or closed. */
   failAll(errorFor: (event: string) => Error): void {
-    const waiters = [...this.waiters.values()];
-    this.waiters.clear();
-    for (const waiter of waiters) {
-      waiter.subscriber.error(errorFor(waiter.event));
-    }
+    const entries = [...this.entries.values()];
+    this.entries.clear();
+    for (const entry of entries) entry.waiter.fail(errorFor(entry.event));
   }
 
   /** How many refs await a reply. */
   get size(): number {
-    return this.waiters.size;
+    return this.entries.size;
   }
 }
 

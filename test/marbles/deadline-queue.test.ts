@@ -1,0 +1,73 @@
+import { asyncScheduler } from "rxjs";
+import { describe, expect, it } from "vitest";
+import { DeadlineQueue } from "../../src/streams/deadline-queue.js";
+import { at, createTestScheduler } from "../support/virtual-time.js";
+
+describe("DeadlineQueue", () => {
+  it("should expire each deadline at its time, in time order", () => {
+    const scheduler = createTestScheduler();
+    const expired: [number, string][] = [];
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      const note = (name: string) => ({
+        expire: () => expired.push([asyncScheduler.now(), name]),
+      });
+      deadlines.add(30, note("c"));
+      deadlines.add(10, note("a"));
+      deadlines.add(20, note("b"));
+      deadlines.add(10, note("a2"));
+      at(15, () => deadlines.add(16, note("late")));
+    });
+
+    expect(expired).toEqual([
+      [10, "a"],
+      [10, "a2"],
+      [16, "late"],
+      [20, "b"],
+      [30, "c"],
+    ]);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it("should not call a cancelled deadline, and stop its timer when none is left", () => {
+    const scheduler = createTestScheduler();
+    const expired: string[] = [];
+    let size = -1;
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      const note = (name: string) => ({ expire: () => expired.push(name) });
+      const a = deadlines.add(10, note("a"));
+      deadlines.add(20, note("b"));
+      const c = deadlines.add(1_000_000, note("c"));
+      at(5, () => deadlines.cancel(a));
+      at(25, () => {
+        deadlines.cancel(c);
+        size = deadlines.size;
+      });
+    });
+
+    expect(expired).toEqual(["b"]);
+    expect(size).toBe(0);
+    // Had the timer for c stayed, run() would have flushed up to 1 000 000.
+    expect(scheduler.now()).toBe(25);
+  });
+
+  it("should keep order through many additions and cancellations", () => {
+    const scheduler = createTestScheduler();
+    const expired: number[] = [];
+    const expected: number[] = [];
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      for (let i = 0; i < 3_000; i++) {
+        const time = 1 + ((i * 7919) % 500);
+        const deadline = deadlines.add(time, {
+          expire: () => expired.push(time),
+        });
+        if (i % 3 === 0) deadlines.cancel(deadline);
+        else expected.push(time);
+      }
+    });
+
+    expect(expired).toEqual(expected.sort((a, b) => a - b));
+  });
+});
