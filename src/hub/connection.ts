@@ -7,6 +7,7 @@ import {
   type PhoenixMessage,
 } from "./frame-codec.js";
 import type { FrameRecorder } from "./frame-recorder.js";
+import { isStaleFrame } from "./protocol.js";
 import type { HubConnection } from "./types.js";
 
 /** What a connection needs from the hub that owns it. */
@@ -25,6 +26,7 @@ export interface ConnectionIdentity {
 }
 
 const RAW_HEX_LIMIT_BYTES = 256;
+const CLOSE_INTERNAL_ERROR = 1011;
 
 /**
  * One client WebSocket: decodes and records what comes in, encodes and
@@ -146,10 +148,17 @@ export class ClientConnection {
   }
 
   private onFrame(data: Buffer, isBinary: boolean): void {
+    if (!this.isOpen) {
+      // The connection is closing (after a fatal frame, or a close the hub
+      // or the client started); Phoenix handles nothing more on it either.
+      this.logger.debug({ bytes: data.length }, "frame after close ignored");
+      return;
+    }
+
     const decoded = decodeClientFrame(data, isBinary);
 
     if (!decoded.ok) {
-      this.recordMalformed(data, isBinary, decoded.error);
+      this.onMalformed(data, isBinary, decoded.error, decoded.fatal);
       return;
     }
 
@@ -158,15 +167,18 @@ export class ClientConnection {
       connectionId: this.id,
       binary: isBinary,
       ...decoded.message,
+      ...(isStaleFrame(this.channels, decoded.message) && { stale: true }),
     });
     this.deps.onMessage(this, decoded.message);
   }
 
-  private recordMalformed(data: Buffer, isBinary: boolean, error: string) {
-    // Phoenix logs a frame it cannot decode and keeps the socket; so does
-    // the hub, and the frame stays visible to tests through `raw`.
+  private onMalformed(
+    data: Buffer,
+    isBinary: boolean,
+    error: string,
+    fatal: boolean,
+  ): void {
     const raw = isBinary ? toHex(data) : data.toString("utf8");
-    this.logger.warn({ error, bytes: data.length }, "malformed frame ignored");
     this.deps.recorder.record({
       direction: "in",
       connectionId: this.id,
@@ -179,6 +191,26 @@ export class ClientConnection {
       raw,
       error,
     });
+
+    if (!fatal) {
+      // Phoenix would route a frame whose header fields have the wrong
+      // types as it is; the hub cannot route it, so it drops it and keeps
+      // the connection.
+      this.logger.warn(
+        { error, bytes: data.length },
+        "malformed frame dropped",
+      );
+      return;
+    }
+
+    // Phoenix's serializer raises on this frame, which crashes the socket
+    // process: the client sees the connection close with 1011 (internal
+    // error) and the server goes on serving everyone else.
+    this.logger.warn(
+      { error, bytes: data.length },
+      "malformed frame: closing the connection with 1011",
+    );
+    this.ws.close(CLOSE_INTERNAL_ERROR, "malformed frame");
   }
 
   private onError(error: Error & { code?: string }): void {

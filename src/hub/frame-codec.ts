@@ -17,10 +17,17 @@ export interface PhoenixMessage {
   payload: unknown;
 }
 
-/** The outcome of decoding one client frame. */
+/**
+ * The outcome of decoding one client frame. A failure is `fatal` when
+ * Phoenix's own serializer raises on the frame (not JSON, not an array of
+ * at least five elements, a binary frame that is not a whole client push):
+ * that crashes the Phoenix socket process and ends the connection. It is
+ * not fatal when only a header field has the wrong type: Phoenix decodes
+ * such a frame and routes it as it is.
+ */
 export type DecodeResult =
   | { ok: true; message: PhoenixMessage }
-  | { ok: false; error: string };
+  | { ok: false; error: string; fatal: boolean };
 
 /** One encoded server frame, ready for `ws.send`. */
 export interface EncodedFrame {
@@ -37,6 +44,8 @@ const MAX_FIELD_BYTES = 255;
 /**
  * Decodes one frame a client sent: JSON text or a binary client push
  * (`[0, joinRefLen, refLen, topicLen, eventLen, ...fields, ...payload]`).
+ * As in Phoenix's serializer, elements of a JSON array after the fifth are
+ * ignored.
  *
  * @example
  * decodeClientFrame(Buffer.from('[null,"1","phoenix","heartbeat",{}]'), false)
@@ -100,20 +109,19 @@ function decodeJsonFrame(text: string): DecodeResult {
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `not JSON: ${(error as Error).message}` };
+    return fatal(`not JSON: ${(error as Error).message}`);
   }
 
-  if (!Array.isArray(parsed) || parsed.length !== 5) {
-    return {
-      ok: false,
-      error: "expected a JSON array [join_ref, ref, topic, event, payload]",
-    };
+  if (!Array.isArray(parsed) || parsed.length < 5) {
+    return fatal(
+      "expected a JSON array [join_ref, ref, topic, event, payload]",
+    );
   }
 
   const [joinRef, ref, topic, event, payload] = parsed as unknown[];
   const typeError = checkHeaderTypes(joinRef, ref, topic, event);
   if (typeError) {
-    return { ok: false, error: typeError };
+    return { ok: false, error: typeError, fatal: false };
   }
 
   return {
@@ -151,12 +159,12 @@ function checkHeaderTypes(
 
 function decodeBinaryClientPush(data: Buffer): DecodeResult {
   if (data.length < CLIENT_PUSH_HEADER_BYTES) {
-    return { ok: false, error: `binary frame too short (${data.length} B)` };
+    return fatal(`binary frame too short (${data.length} B)`);
   }
 
   const kind = data.readUInt8(0);
   if (kind !== KIND_PUSH) {
-    return { ok: false, error: `binary kind ${kind} is not a client push` };
+    return fatal(`binary kind ${kind} is not a client push`);
   }
 
   const sizes = [1, 2, 3, 4].map((index) => data.readUInt8(index));
@@ -165,10 +173,9 @@ function decodeBinaryClientPush(data: Buffer): DecodeResult {
     CLIENT_PUSH_HEADER_BYTES,
   );
   if (headerEnd > data.length) {
-    return {
-      ok: false,
-      error: `binary header needs ${headerEnd} B, frame has ${data.length} B`,
-    };
+    return fatal(
+      `binary header needs ${headerEnd} B, frame has ${data.length} B`,
+    );
   }
 
   const [joinRef, ref, topic, event] = readFields(data, sizes);
@@ -183,6 +190,10 @@ function decodeBinaryClientPush(data: Buffer): DecodeResult {
       payload,
     },
   };
+}
+
+function fatal(error: string): DecodeResult {
+  return { ok: false, error, fatal: true };
 }
 
 function readFields(data: Buffer, sizes: number[]): string[] {

@@ -50,7 +50,7 @@ export function resolveHubOptions(options: HubOptions = {}): HubSettings {
     logger: resolveLogger(options.logger),
     maxFrameBytes: options.maxFrameBytes,
     httpApi: options.httpApi ?? false,
-    staleJoinRef: options.staleJoinRef ?? "unmatched",
+    staleJoinRef: options.staleJoinRef ?? "deliver",
   };
 }
 

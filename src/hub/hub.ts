@@ -357,14 +357,16 @@ class Hub implements TestHub {
     request: IncomingMessage,
     response: ServerResponse,
   ): void {
-    if (this.settings.httpApi) {
-      void serveHttpApi(this.httpApiContext, request, response);
-      return;
-    }
-
+    // A socket path without an upgrade gets 400, as from a Phoenix endpoint,
+    // whether or not the HTTP API is on.
     const path = new URL(request.url ?? "/", "http://hub.invalid").pathname;
     if (socketMode(path) !== null) {
       sendJson(response, 400, { error: "expected a WebSocket upgrade" });
+      return;
+    }
+
+    if (this.settings.httpApi) {
+      void serveHttpApi(this.httpApiContext, request, response);
       return;
     }
     sendJson(response, 404, { error: `nothing at ${path}` });

@@ -5,11 +5,12 @@
  *
  * Stale join_refs: Phoenix.Socket ignores a `phx_leave` whose join_ref is
  * not the channel's current one (it already sent `phx_close` for the old
- * join) and hands any other event to the channel whatever its join_ref.
- * The hub ignores stale leaves too, but answers other stale frames with
- * `unmatched topic` by default (option `staleJoinRef: "unmatched"`), so a
- * client that sends frames stamped with an old join shows up in tests;
- * `staleJoinRef: "deliver"` restores Phoenix's leniency.
+ * join) and hands any other event to the channel whatever its join_ref;
+ * the channel answers with its own, current join_ref. The hub does the
+ * same by default (option `staleJoinRef: "deliver"`) and marks such frames
+ * `stale: true` in its recording, so a test can still catch a client that
+ * sends them. `staleJoinRef: "unmatched"` is stricter than Phoenix: it
+ * answers them with `unmatched topic`.
  */
 import type { Logger } from "pino";
 import type { ClientConnection } from "./connection.js";
@@ -46,7 +47,7 @@ export function routeClientMessage(
   connection: ClientConnection,
   message: PhoenixMessage,
 ): void {
-  if (message.topic === PHOENIX_TOPIC && message.event === "heartbeat") {
+  if (isHeartbeat(message)) {
     answerHeartbeat(context, connection, message);
     return;
   }
@@ -115,6 +116,31 @@ export function channelEndFrame(
   return { joinRef, ref: joinRef, topic, event, payload: {} };
 }
 
+/**
+ * True when `message` is for a joined channel but carries a join_ref other
+ * than the channel's current one. Heartbeats and joins are never stale.
+ *
+ * @example
+ * // debug_plugin:x was joined with join_ref "3"
+ * isStaleFrame(channels, { joinRef: "1", topic: "debug_plugin:x",
+ *   event: "ping", ref: "4", payload: {} }); // true
+ */
+export function isStaleFrame(
+  channels: ReadonlyMap<string, string>,
+  message: PhoenixMessage,
+): boolean {
+  if (message.event === "phx_join" || isHeartbeat(message)) {
+    return false;
+  }
+
+  const currentJoinRef = channels.get(message.topic);
+  return currentJoinRef !== undefined && currentJoinRef !== message.joinRef;
+}
+
+function isHeartbeat(message: PhoenixMessage): boolean {
+  return message.topic === PHOENIX_TOPIC && message.event === "heartbeat";
+}
+
 function answerHeartbeat(
   context: ProtocolContext,
   connection: ClientConnection,
@@ -138,37 +164,51 @@ function handleJoin(
 ): void {
   const { topic } = message;
   const joinRef = message.joinRef ?? message.ref ?? "";
-  const previousJoinRef = connection.channels.get(topic);
-
-  if (previousJoinRef !== undefined) {
-    // Phoenix closes the existing channel before handling a second join.
-    context.logger.debug(
-      { connectionId: connection.id, topic },
-      "duplicate join: closing the existing channel",
-    );
-    context.endChannel(connection, topic, "duplicate join");
-    connection.send(channelEndFrame(topic, previousJoinRef, "phx_close"));
-  }
-
+  const closeOlder = closeExistingChannel(context, connection, topic);
   const behavior = context.joinBehaviors.behaviorFor(topic);
   const log = { connectionId: connection.id, topic, joinRef };
 
   if (behavior.kind === "ignore") {
     context.logger.info(log, "join ignored (join behavior)");
+    for (const close of closeOlder) connection.send(close);
     return;
   }
 
   if (behavior.kind === "reject") {
     context.logger.info({ ...log, reason: behavior.reason }, "join rejected");
-    sendReply(context, connection, message, "error", {
-      reason: behavior.reason,
-    });
+    const reason = { reason: behavior.reason };
+    sendReply(context, connection, message, "error", reason, closeOlder);
     return;
   }
 
   connection.channels.set(topic, joinRef);
   context.logger.info(log, "channel joined");
-  sendReply(context, connection, message, "ok", behavior.response ?? {});
+  const response = behavior.response ?? {};
+  sendReply(context, connection, message, "ok", response, closeOlder);
+}
+
+/**
+ * Ends the channel a second join replaces and returns its `phx_close`.
+ * Phoenix shuts the old channel down before it handles the new join, but
+ * queues the old channel's `phx_close` behind the new join's reply, so
+ * that is the order on the wire.
+ */
+function closeExistingChannel(
+  context: ProtocolContext,
+  connection: ClientConnection,
+  topic: string,
+): PhoenixMessage[] {
+  const previousJoinRef = connection.channels.get(topic);
+  if (previousJoinRef === undefined) {
+    return [];
+  }
+
+  context.logger.debug(
+    { connectionId: connection.id, topic, previousJoinRef },
+    "duplicate join: closing the existing channel",
+  );
+  context.endChannel(connection, topic, "duplicate join");
+  return [channelEndFrame(topic, previousJoinRef, "phx_close")];
 }
 
 function handleLeave(
@@ -222,8 +262,9 @@ function handleStale(
   }
 
   if (context.staleJoinRef === "deliver") {
+    // The channel answers with its own join_ref, as a Phoenix channel does.
     context.logger.debug(log, "stale join_ref delivered to the channel");
-    context.onChannelEvent(connection, message);
+    context.onChannelEvent(connection, { ...message, joinRef: currentJoinRef });
     return;
   }
 

@@ -112,10 +112,12 @@ export interface HubOptions {
    */
   httpApi?: boolean;
   /**
-   * What to do with a frame whose join_ref is not the channel's current one.
-   * `"unmatched"` (default) answers `unmatched topic`, so a client that sends
-   * stale frames is caught; `"deliver"` handles it as current, as
-   * Phoenix.Socket does. A stale `phx_leave` is ignored either way.
+   * What to do with a frame whose join_ref is not the channel's current one
+   * (a stale `phx_leave` is ignored either way, as Phoenix does).
+   * `"deliver"` (default) handles it as Phoenix.Socket does: the channel
+   * gets it and answers with its current join_ref. `"unmatched"` is
+   * stricter than Phoenix and answers `unmatched topic`. Either way the
+   * frame is recorded with `stale: true`.
    */
   staleJoinRef?: "unmatched" | "deliver";
 }
@@ -139,6 +141,11 @@ export interface RecordedFrame {
   raw?: string;
   /** Why an inbound frame could not be decoded (only on malformed frames). */
   error?: string;
+  /**
+   * `true` on an inbound frame for a joined channel whose join_ref is not
+   * the channel's current one; absent otherwise.
+   */
+  stale?: true;
 }
 
 /**

@@ -21,8 +21,9 @@ export interface UpgradePolicy {
 
 /**
  * Decides whether an upgrade request may become a socket: the path must be
- * `/<mode>_socket/websocket`, `vsn` must be 2.0.0, and a debug socket must
- * carry an accepted `api_key` when keys are configured.
+ * `/<mode>_socket/websocket` (else 404), `vsn` must be 2.0.0 (else 403),
+ * and a debug socket must carry an accepted `api_key` when keys are
+ * configured (else 403).
  *
  * @example
  * decideUpgrade(request, { apiKeys: new Set(["k"]), refusedStatus: null });
@@ -42,9 +43,11 @@ export function decideUpgrade(
     return refuse(404, `no socket at ${url.pathname}`);
   }
 
+  // Phoenix refuses a serializer version it cannot serve the way it refuses
+  // a failed connect/3: with 403.
   const params = Object.fromEntries(url.searchParams);
   if (params.vsn !== SUPPORTED_VSN) {
-    return refuse(400, `unsupported vsn ${String(params.vsn)}`);
+    return refuse(403, `unsupported vsn ${String(params.vsn)}`);
   }
 
   if (mode === "debug" && !isKeyAccepted(params.api_key, policy.apiKeys)) {

@@ -9,6 +9,10 @@ function requestIdOf(frame: WireFrame): string {
   return (frame[4] as { request_id: string }).request_id;
 }
 
+function dataOf(frame: WireFrame): unknown {
+  return (frame[4] as { data: { n: unknown } }).data.n;
+}
+
 describe("register_plugin", () => {
   const fixture = useHub();
 
@@ -89,6 +93,88 @@ describe("hub → plugin requests", () => {
       "invoke_tool",
       { request_id: expect.any(String), data: { tool: "x" } },
     ]);
+  });
+
+  it.each([
+    "invoke_tool",
+    "locator_list",
+    "resource_mapping",
+    "credential_auth_spec",
+    "oauth2_build_authorize_url",
+    "oauth2_get_token",
+    "oauth2_refresh_token",
+  ] as const)(
+    "sends %s with a fresh request_id and settles on its _response",
+    async (event) => {
+      const { client, jr } = await joinedPlugin();
+
+      const first = fixture.hub.request(TOPIC, event, { n: 1 });
+      const second = fixture.hub.request(TOPIC, event, { n: 2 });
+      const [sentFirst, sentSecond] = await Promise.all([
+        client.nextFrame((f) => f[3] === event && dataOf(f) === 1),
+        client.nextFrame((f) => f[3] === event && dataOf(f) === 2),
+      ]);
+      // Answered in reverse order: each answer settles its own request.
+      for (const [sent, data] of [
+        [sentSecond, "two"],
+        [sentFirst, "one"],
+      ] as const) {
+        client.send([
+          jr,
+          null,
+          TOPIC,
+          `${event}_response`,
+          { request_id: requestIdOf(sent), data },
+        ]);
+      }
+
+      expect(requestIdOf(sentFirst)).not.toBe(requestIdOf(sentSecond));
+      expect(await first).toEqual({ ok: true, data: "one" });
+      expect(await second).toEqual({ ok: true, data: "two" });
+    },
+  );
+
+  it("request$ emits the answer once and completes", async () => {
+    const { client, jr } = await joinedPlugin();
+    const seen: string[] = [];
+
+    const done = new Promise<void>((resolve, reject) =>
+      fixture.hub.request$(TOPIC, "locator_list", {}).subscribe({
+        next: (result) => seen.push(`next ${JSON.stringify(result)}`),
+        error: reject,
+        complete: () => {
+          seen.push("complete");
+          resolve();
+        },
+      }),
+    );
+    const sent = await client.nextFrame((f) => f[3] === "locator_list");
+    client.send([
+      jr,
+      null,
+      TOPIC,
+      "locator_list_response",
+      { request_id: requestIdOf(sent), data: [1] },
+    ]);
+    await done;
+
+    expect(seen).toEqual(['next {"ok":true,"data":[1]}', "complete"]);
+  });
+
+  it("request$ errors with HubRequestTimeoutError when no answer comes", async () => {
+    await joinedPlugin();
+
+    const error = await new Promise((resolve) =>
+      fixture.hub
+        .request$(TOPIC, "credential_auth_spec", {}, { timeoutMs: 20 })
+        .subscribe({ error: resolve }),
+    );
+
+    expect(error).toMatchObject({
+      name: "HubRequestTimeoutError",
+      event: "credential_auth_spec",
+      timeoutMs: 20,
+    });
   });
 
   it("resolves {ok: false, error} for an _error answer", async () => {

@@ -1,8 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { CLI_DEFAULT_PORT, parseCliArgs } from "../../src/hub/cli-args.js";
 import { formatLogLine } from "../../src/hub/log-format.js";
-import { upgradeStatus } from "./support/raw-client.js";
+import { RawClient, upgradeStatus } from "./support/raw-client.js";
 
 const PROJECT_ROOT = new URL("../..", import.meta.url).pathname;
 
@@ -83,6 +84,37 @@ describe("atomemo-hub CLI process", () => {
     expect(running.stdout()).toMatch(/WARN {2}upgrade refused .*status=403/);
     expect(running.stdout()).not.toContain("cli-key");
     expect(running.stdout()).toMatch(/INFO {2}hub closed/);
+  });
+
+  it("answers POST /invoke with the answer of a plugin connected to it", async () => {
+    const topic = "debug_plugin:calc";
+    running = runCli(["--port", "0", "--api-key", "cli-key"]);
+    const [, url] = await waitForOutput(running, /atomemo-hub ready url=(\S+)/);
+    const socket = `${url}/debug_socket/websocket?vsn=2.0.0&api_key=cli-key`;
+    const plugin = new RawClient(new WebSocket(socket));
+    await new Promise((resolve) => plugin.ws.once("open", resolve));
+    const jr = await plugin.join(topic);
+    plugin.send([jr, "2", topic, "register_plugin", { name: "calc" }]);
+    await plugin.replyTo("2");
+
+    const response = fetch(`${url?.replace("ws:", "http:")}/invoke`, {
+      method: "POST",
+      body: JSON.stringify({ plugin: "calc", tool: "add", parameters: [2, 3] }),
+    });
+    const request = await plugin.nextFrame((f) => f[3] === "invoke_tool");
+    const { request_id, data } = request[4] as {
+      request_id: string;
+      data: { parameters: number[] };
+    };
+    const sum = data.parameters.reduce((a, b) => a + b, 0);
+    const answer = { request_id, data: { sum } };
+    plugin.send([jr, null, topic, "invoke_tool_response", answer]);
+    const http = await response;
+    await plugin.close();
+
+    expect(http.status).toBe(200);
+    expect(await http.json()).toEqual({ data: { sum: 5 } });
+    expect(running.stdout()).toMatch(/INFO {2}plugin registered .*name=calc/);
   });
 
   it("exits with code 2 and a clear message on a bad argument", async () => {

@@ -128,6 +128,20 @@ describe("fault injection", () => {
     });
   });
 
+  it.each([
+    ["not JSON", "{not json"],
+    ["wrong arity", '[null,null,"debug_plugin:demo"]'],
+    ["wrong types", "[1,2,3,4,5]"],
+    ["an unknown topic", '[null,null,"room:nobody","news",{}]'],
+  ])("sendRaw delivers a frame with %s byte for byte", async (_l, text) => {
+    const client = await fixture.connect();
+
+    fixture.hub.sendRaw(text);
+    const received = await client.next((r) => !r.binary);
+
+    expect(received.data.toString("utf8")).toBe(text);
+  });
+
   it("sendRaw without a connection id sends bytes to every connection", async () => {
     const first = await fixture.connect();
     const second = await fixture.connect();

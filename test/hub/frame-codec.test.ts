@@ -66,16 +66,47 @@ describe("decodeClientFrame", () => {
   it.each([
     ["not JSON", "{oops", /not JSON/],
     ["an object", '{"topic":"x"}', /JSON array/],
-    ["wrong arity", '["1","1","t","e"]', /JSON array/],
+    ["an array of four", '["1","1","t","e"]', /JSON array/],
+  ])("rejects %s as fatal, as Phoenix's serializer raises", (_l, text, why) => {
+    const decoded = decodeClientFrame(Buffer.from(text), false);
+
+    expect(decoded).toEqual({
+      ok: false,
+      fatal: true,
+      error: expect.any(String),
+    });
+    expect(decoded.ok ? "" : decoded.error).toMatch(why);
+  });
+
+  it.each([
     ["a numeric ref", '["1",2,"t","e",{}]', /ref must be a string or null/],
     ["a numeric join_ref", '[1,"2","t","e",{}]', /join_ref must be/],
     ["an empty topic", '[null,"1","","e",{}]', /topic must be/],
     ["a non-string event", '[null,"1","t",5,{}]', /event must be/],
-  ])("rejects %s with a reason", (_label, text, reason) => {
+  ])("rejects %s as not fatal, with a reason", (_label, text, reason) => {
     const decoded = decodeClientFrame(Buffer.from(text), false);
 
-    expect(decoded.ok).toBe(false);
+    expect(decoded).toEqual({
+      ok: false,
+      fatal: false,
+      error: expect.any(String),
+    });
     expect(decoded.ok ? "" : decoded.error).toMatch(reason);
+  });
+
+  it("ignores the elements of a JSON array after the fifth", () => {
+    const text = '["1","2","t","e",{"n":1},"extra",7]';
+
+    expect(decodeClientFrame(Buffer.from(text), false)).toEqual({
+      ok: true,
+      message: {
+        joinRef: "1",
+        ref: "2",
+        topic: "t",
+        event: "e",
+        payload: { n: 1 },
+      },
+    });
   });
 
   it("rejects a binary frame that is not a client push", () => {
@@ -83,6 +114,7 @@ describe("decodeClientFrame", () => {
 
     expect(decodeClientFrame(reply, true)).toEqual({
       ok: false,
+      fatal: true,
       error: "binary kind 1 is not a client push",
     });
   });
@@ -92,12 +124,14 @@ describe("decodeClientFrame", () => {
 
     const decoded = decodeClientFrame(truncated, true);
 
+    expect(decoded).toMatchObject({ ok: false, fatal: true });
     expect(decoded.ok ? "" : decoded.error).toMatch(/header needs 25 B/);
   });
 
   it("rejects a binary frame shorter than the fixed header", () => {
     const decoded = decodeClientFrame(Buffer.from([0, 1]), true);
 
+    expect(decoded).toMatchObject({ ok: false, fatal: true });
     expect(decoded.ok ? "" : decoded.error).toMatch(/too short/);
   });
 });

@@ -141,6 +141,12 @@ describe("HTTP API", () => {
     expect(answer.error).toMatch(error);
   });
 
+  it("answers a socket path without an upgrade with 400", async () => {
+    const response = await fetch(`${http}/debug_socket/websocket`);
+
+    expect(response.status).toBe(400);
+  });
+
   it("answers an unknown route with 404", async () => {
     const response = await fetch(`${http}/nothing`);
 

@@ -133,34 +133,82 @@ describe("hub protocol: joins, leaves, heartbeats", () => {
     ]);
   });
 
-  it("closes the older join with phx_close before handling a second join", async () => {
+  it("answers a second join, then closes the older join with phx_close", async () => {
     const client = await fixture.connect();
     const firstJoinRef = await client.join(TOPIC);
 
     client.send(["2", "2", TOPIC, "phx_join", {}]);
-    const reply = await client.replyTo("2");
+    await client.nextFrame((f) => f[3] === "phx_close");
 
-    const close = client.frames((f) => f[3] === "phx_close");
-    expect(close).toEqual([
+    const afterFirstJoin = client.received.slice(1).map((r) => r.frame);
+    expect(afterFirstJoin).toEqual([
+      ["2", "2", TOPIC, "phx_reply", { status: "ok", response: {} }],
       [firstJoinRef, firstJoinRef, TOPIC, "phx_close", {}],
     ]);
-    expect(reply[4]).toMatchObject({ status: "ok" });
     expect(fixture.hub.connections[0]?.topics).toEqual([TOPIC]);
   });
 
-  it("answers a push stamped with a stale join_ref with unmatched topic", async () => {
+  it("closes the older join after a rejected second join", async () => {
     const client = await fixture.connect();
     await client.join(TOPIC);
-    const currentJoinRef = client.ref();
-    client.send([currentJoinRef, currentJoinRef, TOPIC, "phx_join", {}]);
-    await client.replyTo(currentJoinRef);
+    fixture.hub.setJoinBehavior(TOPIC, { kind: "reject", reason: "no" });
 
-    client.send(["1", "20", TOPIC, "ping", {}]);
+    client.send(["2", "2", TOPIC, "phx_join", {}]);
+    await client.nextFrame((f) => f[3] === "phx_close");
 
-    expect((await client.replyTo("20"))[4]).toEqual({
-      status: "error",
-      response: { reason: "unmatched topic" },
-    });
+    const events = client.received.map(
+      (r) => `${r.frame?.[1]} ${r.frame?.[3]}`,
+    );
+    expect(events).toEqual(["1 phx_reply", "2 phx_reply", "1 phx_close"]);
+    expect(fixture.hub.connections[0]?.topics).toEqual([]);
+  });
+
+  it("closes the older join at once when the second join is ignored", async () => {
+    const client = await fixture.connect();
+    await client.join(TOPIC);
+    fixture.hub.setJoinBehavior(TOPIC, { kind: "ignore" });
+
+    client.send(["2", "2", TOPIC, "phx_join", {}]);
+    await client.roundTrip();
+
+    expect(client.frames((f) => f[3] === "phx_close")).toEqual([
+      ["1", "1", TOPIC, "phx_close", {}],
+    ]);
+    expect(client.frames((f) => f[1] === "2")).toEqual([]);
+  });
+
+  it("delivers a stale-join_ref push, replying with the current join_ref", async () => {
+    const client = await fixture.connect();
+    await client.join(TOPIC);
+    client.send(["2", "2", TOPIC, "phx_join", {}]);
+    await client.replyTo("2");
+
+    client.send(["1", "3", TOPIC, "ping", { a: 1 }]);
+
+    expect(await client.replyTo("3")).toEqual([
+      "2",
+      "3",
+      TOPIC,
+      "phx_reply",
+      { status: "ok", response: { a: 1 } },
+    ]);
+  });
+
+  it("records a frame stamped with a stale join_ref with stale: true", async () => {
+    const client = await fixture.connect();
+    await client.join(TOPIC);
+    client.send(["2", "2", TOPIC, "phx_join", {}]);
+    client.send(["2", "3", TOPIC, "current", {}]);
+    client.send(["1", "4", TOPIC, "old", {}]);
+    await client.replyTo("4");
+
+    const inbound = fixture.hub.frames.filter((f) => f.direction === "in");
+    expect(inbound.map((f) => [f.event, f.stale])).toEqual([
+      ["phx_join", undefined],
+      ["phx_join", undefined],
+      ["current", undefined],
+      ["old", true],
+    ]);
   });
 
   it("ignores a phx_leave stamped with a stale join_ref", async () => {
@@ -174,6 +222,7 @@ describe("hub protocol: joins, leaves, heartbeats", () => {
 
     expect(client.frames((f) => f[1] === "3")).toEqual([]);
     expect(fixture.hub.connections[0]?.topics).toEqual([TOPIC]);
+    expect(fixture.hub.frames.find((f) => f.ref === "3")?.stale).toBe(true);
   });
 
   it("echoes an unknown custom event in an ok reply", async () => {
@@ -255,20 +304,36 @@ describe("hub protocol: joins, leaves, heartbeats", () => {
   });
 });
 
-describe("hub protocol with staleJoinRef: deliver", () => {
-  const fixture = useHub({ staleJoinRef: "deliver" });
+describe("hub protocol with staleJoinRef: unmatched", () => {
+  const fixture = useHub({ staleJoinRef: "unmatched" });
 
-  it("handles a stale join_ref push as current, like Phoenix.Socket", async () => {
+  it("answers a push stamped with a stale join_ref with unmatched topic", async () => {
     const client = await fixture.connect();
     await client.join(TOPIC);
     client.send(["2", "2", TOPIC, "phx_join", {}]);
     await client.replyTo("2");
 
-    client.send(["1", "3", TOPIC, "ping", { a: 1 }]);
+    client.send(["1", "3", TOPIC, "ping", {}]);
 
-    expect((await client.replyTo("3"))[4]).toEqual({
-      status: "ok",
-      response: { a: 1 },
-    });
+    expect(await client.replyTo("3")).toEqual([
+      null,
+      "3",
+      TOPIC,
+      "phx_reply",
+      { status: "error", response: { reason: "unmatched topic" } },
+    ]);
+  });
+
+  it("still ignores a stale phx_leave", async () => {
+    const client = await fixture.connect();
+    await client.join(TOPIC);
+    client.send(["2", "2", TOPIC, "phx_join", {}]);
+    await client.replyTo("2");
+
+    client.send(["1", "3", TOPIC, "phx_leave", {}]);
+    await client.roundTrip();
+
+    expect(client.frames((f) => f[1] === "3")).toEqual([]);
+    expect(fixture.hub.connections[0]?.topics).toEqual([TOPIC]);
   });
 });

@@ -138,17 +138,46 @@ describe("phoenix.js against the hub", () => {
     expect(rejoined.topic).toBe(TOPIC);
   });
 
-  it("leaves: the hub replies, then closes the channel", async () => {
+  it("leaves: the hub replies ok, then closes the channel", async () => {
     const channel = connectedSocket().channel(TOPIC);
     await join(channel);
     const closed = new Promise<void>((resolve) => channel.onClose(resolve));
 
-    channel.leave();
+    const status = await new Promise<string>((resolve) => {
+      const push = channel.leave();
+      for (const outcome of ["ok", "error", "timeout"] as const) {
+        push.receive(outcome, () => resolve(outcome));
+      }
+    });
     await closed;
-    const close = await hub.waitForFrame((f) => f.event === "phx_close");
+    await hub.waitForFrame((f) => f.event === "phx_close");
 
-    expect(close).toMatchObject({ direction: "out", topic: TOPIC });
+    const out = hub.frames.filter((f) => f.direction === "out");
+    const leave = hub.frames.find((f) => f.event === "phx_leave");
+    expect(status).toBe("ok");
+    expect(out.slice(-2)).toEqual([
+      expect.objectContaining({ event: "phx_reply", ref: leave?.ref }),
+      expect.objectContaining({ event: "phx_close", topic: TOPIC }),
+    ]);
+    expect(channel.state).toBe("closed");
     expect(hub.connections[0]?.topics).toEqual([]);
+  });
+
+  it("a second channel on the topic: phoenix.js leaves the first", async () => {
+    const socket = connectedSocket();
+    const first = socket.channel(TOPIC);
+    await join(first);
+    const firstClosed = new Promise<void>((resolve) => first.onClose(resolve));
+
+    const second = socket.channel(TOPIC);
+    await join(second);
+    await firstClosed;
+
+    expect(first.state).toBe("closed");
+    expect(second.state).toBe("joined");
+    expect(hub.connections[0]?.topics).toEqual([TOPIC]);
+    const reply = await pushAndReply(second, "still_here", { n: 1 });
+    expect(reply).toEqual({ status: "ok", response: { n: 1 } });
   });
 
   it("disconnecting closes the connection on the hub", async () => {
