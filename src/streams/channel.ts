@@ -469,8 +469,11 @@ export class PhoenixChannel {
       throw new JoinError(this.topic, reply.response);
     }
 
-    this.state.next("joined");
+    // The buffer goes out before "joined" is announced: whoever reacts to
+    // the new state (dispose, a user's push) comes after the pushes that
+    // were waiting, and finds the buffer empty.
     this.flush();
+    this.state.next("joined");
 
     return {
       topic: this.topic,
@@ -591,8 +594,9 @@ export class PhoenixChannel {
     return this.state.value === "joined" && this.socket.currentState === "open";
   }
 
+  /** Sends the buffered pushes, in order, right after a join's "ok". */
   private flush(): void {
-    while (this.buffer.size > 0 && this.canSend()) {
+    while (this.buffer.size > 0 && this.socket.currentState === "open") {
       const push = this.buffer.take();
       if (push !== undefined) this.transmit(push);
     }
