@@ -376,6 +376,9 @@ export class PhoenixSocket {
       send: (ref) => connection.send(heartbeatFrame(ref)),
       replies$: this.router.route$(PHOENIX_TOPIC),
     }).pipe(
+      // Once the closing handshake starts, a heartbeat would be sent after
+      // the close frame, and a late timeout would close the socket twice.
+      takeUntil(this.state.pipe(first((state) => state === "closing"))),
       tap({
         next: (event) => this.heartbeats.next(event),
         error: () => connection.close(1000, HEARTBEAT_TIMEOUT_REASON),

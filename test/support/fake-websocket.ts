@@ -5,12 +5,18 @@
  * `TestScheduler.run`.
  */
 import { asyncScheduler } from "rxjs";
+import type { TestScheduler } from "rxjs/testing";
 import type {
   WebSocketConstructor,
   WebSocketLike,
 } from "../../src/streams/websocket.js";
 
 type Listener = (event: never) => void;
+
+/** What `expectSubscriptions` compares: when a subscription began and ended. */
+export type SubscriptionLog = Parameters<
+  TestScheduler["expectSubscriptions"]
+>[0][number];
 
 /** A frame the client sent, parsed from JSON. */
 export type SentFrame = [string | null, string | null, string, string, unknown];
@@ -23,6 +29,8 @@ export class FakeWebSocket implements WebSocketLike {
   readyState = 0;
   binaryType = "blob";
   readonly sent: SentFrame[] = [];
+  /** Frames the client sent while closing or closed: lost on the wire. */
+  readonly sentAfterClose: SentFrame[] = [];
   readonly closeCalls: { code?: number; reason?: string }[] = [];
   terminated = false;
   private readonly listeners = new Map<string, Set<Listener>>();
@@ -40,17 +48,29 @@ export class FakeWebSocket implements WebSocketLike {
       this.listeners.set(type, set);
     }
     set.add(listener);
+    if (type === "message" && set.size === 1) this.server.listening(this);
   }
 
   /** client: removes a listener. */
   removeEventListener(type: string, listener: Listener): void {
-    this.listeners.get(type)?.delete(listener);
+    const set = this.listeners.get(type);
+    if (set?.delete(listener) !== true) return;
+
+    if (type === "message" && set.size === 0) this.server.deaf(this);
   }
 
-  /** client: sends a frame; throws when not open, as a real socket would. */
+  /**
+   * client: sends a frame. As the WebSocket standard and `ws` do, it throws
+   * while connecting and silently discards the frame once closing (the
+   * frame is kept in `sentAfterClose` for assertions).
+   */
   send(data: string | ArrayBuffer): void {
-    if (this.readyState !== 1) throw new Error("fake socket is not open");
+    if (this.readyState === 0) throw new Error("fake socket is not open");
     if (typeof data !== "string") throw new Error("binary not faked");
+    if (this.readyState !== 1) {
+      this.sentAfterClose.push(JSON.parse(data) as SentFrame);
+      return;
+    }
 
     const frame = JSON.parse(data) as SentFrame;
     this.sent.push(frame);
@@ -150,7 +170,19 @@ export interface FakeServerBehavior {
 export interface FakeServer extends FakeServerBehavior {
   readonly WebSocket: WebSocketConstructor;
   readonly sockets: FakeWebSocket[];
+  /**
+   * One entry per socket, in the form `expectSubscriptions` reads: from the
+   * moment the client listens for its frames until it stops listening.
+   * The client's connection observable attaches its listeners when it is
+   * subscribed and detaches them in its teardown, so this is the life of
+   * that subscription, measured from outside.
+   */
+  readonly subscriptions: SubscriptionLog[];
   latest(): FakeWebSocket;
+  /** Called by a socket when the client starts listening to it. */
+  listening(socket: FakeWebSocket): void;
+  /** Called by a socket when the client stops listening to it. */
+  deaf(socket: FakeWebSocket): void;
 }
 
 /**
@@ -166,9 +198,27 @@ export interface FakeServer extends FakeServerBehavior {
  */
 export function fakeServer(behavior: FakeServerBehavior = {}): FakeServer {
   const sockets: FakeWebSocket[] = [];
+  const subscriptions: SubscriptionLog[] = [];
+  const open = new Map<FakeWebSocket, SubscriptionLog>();
   const server: FakeServer = {
     ...behavior,
     sockets,
+    subscriptions,
+    listening: (socket) => {
+      const log = {
+        subscribedFrame: asyncScheduler.now(),
+        unsubscribedFrame: Number.POSITIVE_INFINITY,
+      };
+      open.set(socket, log);
+      subscriptions.push(log);
+    },
+    deaf: (socket) => {
+      const log = open.get(socket);
+      if (log === undefined) return;
+
+      log.unsubscribedFrame = asyncScheduler.now();
+      open.delete(socket);
+    },
     latest: () => {
       const socket = sockets.at(-1);
       if (socket === undefined) throw new Error("no socket was created");
