@@ -7,9 +7,12 @@
 import {
   filter,
   firstValueFrom,
+  map,
   type Observable,
   pairwise,
+  race,
   type Subscription,
+  timer,
 } from "rxjs";
 import { CallbackError, type TransporterError } from "../errors.js";
 import type {
@@ -20,13 +23,33 @@ import type {
 import type { PhoenixMessage } from "../streams/message.js";
 import { Push, type PushStatus, type ReceiveCallback } from "./push.js";
 
-/** A callback of `on`: payload, ref and join ref, as phoenix.js passes. */
+/**
+ * A callback of `on`: payload, ref and join ref, as phoenix.js passes. It
+ * may be async; a rejection is reported like a throw.
+ */
 export type EventCallback = (
   // biome-ignore lint/suspicious/noExplicitAny: payloads are arbitrary JSON
   payload: any,
   ref: string | null,
   joinRef: string | null,
-) => void;
+) => void | Promise<void>;
+
+/**
+ * A callback of `onClose`, with phoenix.js's arguments: the payload is
+ * `"leave"`, and ref and join ref are undefined. May be async.
+ */
+export type CloseCallback = (
+  // biome-ignore lint/suspicious/noExplicitAny: phoenix.js passes any
+  payload: any,
+  // biome-ignore lint/suspicious/noExplicitAny: phoenix.js passes any
+  ref: any,
+  // biome-ignore lint/suspicious/noExplicitAny: phoenix.js passes any
+  joinRef: any,
+) => void | Promise<void>;
+
+/** A callback of `onError`. May be async. */
+// biome-ignore lint/suspicious/noExplicitAny: phoenix.js passes any
+export type ErrorCallback = (reason?: any) => void | Promise<void>;
 
 /**
  * The result of `leave()`: "ok" once the server answered, "timeout" if it
@@ -115,11 +138,9 @@ export class Channel {
     this.lastBindingRef += 1;
     const ref = this.lastBindingRef;
     const subscription = this.core.event$(event).subscribe((message) => {
-      try {
-        callback(message.payload, message.ref, message.join_ref);
-      } catch (error) {
-        this.report(new CallbackError(`on("${event}")`, error));
-      }
+      this.call(`on("${event}")`, () =>
+        callback(message.payload, message.ref, message.join_ref),
+      );
     });
     this.bindings.set(ref, { event, subscription });
 
@@ -146,33 +167,56 @@ export class Channel {
   }
 
   /**
-   * Calls `callback` when the channel closes: closed by the server, or
-   * left. Returns a ref for `off("phx_close", ref)`.
+   * Calls `callback("leave", undefined, undefined)` when the channel
+   * closes: closed by the server, or left. Returns a ref for
+   * `off("phx_close", ref)`.
+   *
+   * @example
+   * ```ts
+   * channel.onClose(() => console.log("channel closed"));
+   * ```
    */
-  onClose(callback: (reason?: unknown) => void): number {
-    return this.onStateChange("phx_close", "closed", callback);
+  onClose(callback: CloseCallback): number {
+    return this.onStateChange("phx_close", "closed", () =>
+      callback("leave", undefined, undefined),
+    );
   }
 
   /**
-   * Calls `callback` when the joined channel errors: the server crashed it,
-   * or the connection dropped. The channel rejoins on its own. Returns a
-   * ref for `off("phx_error", ref)`.
+   * Calls `callback()` when the joined channel errors: the server crashed
+   * it, or the connection dropped. The channel rejoins on its own. Returns
+   * a ref for `off("phx_error", ref)`.
+   *
+   * @example
+   * ```ts
+   * channel.onError(() => console.log("channel errored, rejoining"));
+   * ```
    */
-  onError(callback: (reason?: unknown) => void): number {
-    return this.onStateChange("phx_error", "errored", callback);
+  onError(callback: ErrorCallback): number {
+    return this.onStateChange("phx_error", "errored", () => callback());
   }
 
   /**
    * Leaves the channel: sends `phx_leave` and, on its reply, closes.
    * Pushes still waiting in the buffer fail with `ChannelClosedError`.
+   * `receive("timeout")` fires when the reply does not come within
+   * `timeoutMs` (default: the channel's leave timeout); the channel closes
+   * either way.
    *
    * @example
    * ```ts
-   * channel.leave().receive("ok", () => console.log("left"));
+   * channel.leave(1_000).receive("ok", () => console.log("left"));
    * ```
    */
-  leave(): LeavePush {
-    const left = firstValueFrom(this.core.left$());
+  leave(timeoutMs?: number): LeavePush {
+    const left$ =
+      timeoutMs === undefined
+        ? this.core.left$()
+        : race(
+            this.core.left$(),
+            timer(timeoutMs).pipe(map((): LeaveOutcome => "timeout")),
+          );
+    const left = firstValueFrom(left$);
     this.membership.unsubscribe();
     for (const ref of [...this.bindings.keys()]) this.dropBinding(ref);
 
@@ -182,7 +226,7 @@ export class Channel {
   private onStateChange(
     event: string,
     state: ChannelState,
-    callback: (reason?: unknown) => void,
+    callback: () => void | Promise<void>,
   ): number {
     this.lastBindingRef += 1;
     const ref = this.lastBindingRef;
@@ -191,16 +235,24 @@ export class Channel {
         pairwise(),
         filter(([before, now]) => now === state && before !== now),
       )
-      .subscribe(() => {
-        try {
-          callback(event === "phx_close" ? "leave" : undefined);
-        } catch (error) {
-          this.report(new CallbackError(`on("${event}")`, error));
-        }
-      });
+      .subscribe(() => this.call(`on("${event}")`, callback));
     this.bindings.set(ref, { event, subscription });
 
     return ref;
+  }
+
+  /** Runs a user callback; a throw or a rejection is reported, not raised. */
+  private call(where: string, callback: () => void | Promise<void>): void {
+    try {
+      const result = callback();
+      if (result instanceof Promise) {
+        result.catch((error: unknown) =>
+          this.report(new CallbackError(where, error)),
+        );
+      }
+    } catch (error) {
+      this.report(new CallbackError(where, error));
+    }
   }
 
   private dropBinding(ref: number): void {

@@ -118,11 +118,16 @@ export class Push {
     }
   }
 
+  /** Runs a user callback; a throw or a rejection is reported, not raised. */
   private call(callback: ReceiveCallback, response: unknown): void {
-    try {
-      callback(response);
-    } catch (error) {
+    const report = (error: unknown) =>
       this.report(new CallbackError(`receive("${this.event}")`, error));
+
+    try {
+      const result: unknown = callback(response);
+      if (result instanceof Promise) result.catch(report);
+    } catch (error) {
+      report(error);
     }
   }
 }

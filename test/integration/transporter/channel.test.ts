@@ -106,7 +106,7 @@ describe("the phoenix.js-compatible Channel", () => {
     await left.reached(1);
     await closed.reached(1);
 
-    expect(closed.calls).toEqual([["leave"]]);
+    expect(closed.calls).toEqual([["leave", undefined, undefined]]);
     expect(left.calls).toEqual([["ok"]]);
     expect(channel.state).toBe("closed");
     expect(
