@@ -7,6 +7,7 @@ import {
 } from "../../src/errors.js";
 import { startHub, type TestHub } from "../../src/hub/index.js";
 import { PhoenixSocket, type SocketOptions } from "../../src/streams/socket.js";
+import { hubLog } from "../support/hub-log.js";
 import { activeHandles, recordingLogger } from "../support/runtime.js";
 
 const WAIT_MS = 5_000;
@@ -99,7 +100,8 @@ describe("PhoenixSocket against the test hub", () => {
   });
 
   it("closes with 1000 'heartbeat timeout' when the hub stops answering, then reconnects", async () => {
-    hub = await startHub();
+    const log = hubLog();
+    hub = await startHub({ logger: log.logger });
     const client = await connectTo(hub, {
       heartbeatIntervalMs: 20,
       heartbeatTimeoutMs: 40,
@@ -125,6 +127,18 @@ describe("PhoenixSocket against the test hub", () => {
     expect(close.type === "close" && close.error).toBeInstanceOf(
       HeartbeatTimeoutError,
     );
+    // What the hub got on the wire, not only what the client reports.
+    const closedOnHub = await log.waitFor(
+      (record) =>
+        record.msg === "connection closed" && record.connectionId === "conn-1",
+    );
+    expect(closedOnHub).toMatchObject({
+      code: 1000,
+      reason: "heartbeat timeout",
+    });
+    expect(hub.connections.map((connection) => connection.id)).toEqual([
+      "conn-2",
+    ]);
   });
 
   it("reconnects when the hub restarts on the same port", async () => {
@@ -142,7 +156,8 @@ describe("PhoenixSocket against the test hub", () => {
   });
 
   it("reports a 403 as AuthenticationError and makes no further attempt", async () => {
-    hub = await startHub({ apiKeys: "right" });
+    const log = hubLog();
+    hub = await startHub({ apiKeys: "right", logger: log.logger });
     socket = new PhoenixSocket({
       url: `${hub.url}/debug_socket`,
       params: { api_key: "wrong" },
@@ -152,6 +167,8 @@ describe("PhoenixSocket against the test hub", () => {
     const refused = firstValueFrom(socket.errors$.pipe(timeout(WAIT_MS)));
     const attempts: string[] = [];
     socket.state$.subscribe((state) => attempts.push(state));
+    const lifecycle: string[] = [];
+    socket.lifecycle$.subscribe((event) => lifecycle.push(event.type));
 
     socket.connect();
     const error = await refused;
@@ -165,6 +182,13 @@ describe("PhoenixSocket against the test hub", () => {
     );
     expect(attempts.filter((state) => state === "connecting")).toHaveLength(1);
     expect(socket.currentState).toBe("closed");
+    // A retry would have been scheduled at the refusal, with an event.
+    expect(lifecycle).toEqual(["close"]);
+    expect(
+      log.records
+        .filter((record) => record.msg === "upgrade refused")
+        .map((record) => record.status),
+    ).toEqual([403]);
   });
 
   it("logs and drops malformed frames while the connection stays up", async () => {

@@ -115,4 +115,38 @@ describe("heartbeat", () => {
       });
     });
   });
+
+  it("should stop listening for replies when it is unsubscribed", () => {
+    createTestScheduler().run(
+      ({ hot, expectObservable, expectSubscriptions }) => {
+        const replies = hot<PhoenixMessage>("12ms a 9ms b", {
+          a: reply("1"),
+          b: reply("2"),
+        });
+        const sent: string[] = [];
+        const events$ = heartbeat({
+          intervalMs: 10,
+          timeoutMs: 8,
+          connectionId: 1,
+          makeRef: refCounter(),
+          send: (ref) => sent.push(ref),
+          replies$: replies,
+        });
+
+        // The connection ends at 35, while the third heartbeat waits.
+        expectObservable(events$, "^ 34ms !").toBe(
+          "10ms s 1ms a 7ms s 1ms a 7ms s",
+          {
+            s: expect.objectContaining({ type: "sent" }),
+            a: expect.objectContaining({ type: "acknowledged" }),
+          },
+        );
+        expectSubscriptions(replies.subscriptions).toBe([
+          "10ms ^ 1ms !",
+          "20ms ^ 1ms !",
+          "30ms ^ 4ms !",
+        ]);
+      },
+    );
+  });
 });

@@ -4,6 +4,7 @@ import {
   AuthenticationError,
   ConnectionError,
   FrameDecodeError,
+  HeartbeatTimeoutError,
 } from "../../src/errors.js";
 import type { HeartbeatEvent } from "../../src/streams/heartbeat.js";
 import { PhoenixSocket, type SocketState } from "../../src/streams/socket.js";
@@ -465,6 +466,138 @@ describe("PhoenixSocket", () => {
     expect(server.latest().closeCalls[0]).toEqual({
       code: 1000,
       reason: "client disconnect",
+    });
+  });
+
+  it("should unsubscribe each connection when it ends, the last on disconnect", () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(({ expectSubscriptions }) => {
+      const server = openingServer(1, {
+        onConnect: (socket, index) => {
+          socket.after(1, () => socket.open());
+          if (index === 0) socket.after(10, () => socket.drop());
+        },
+      });
+      const socket = new PhoenixSocket({
+        url,
+        WebSocket: server.WebSocket,
+        heartbeatIntervalMs: 4,
+        reconnectStepsMs: [5],
+        jitter: false,
+      });
+
+      socket.connect();
+      at(30, () => void socket.disconnect());
+
+      expectSubscriptions(server.subscriptions).toBe([
+        "^ 9ms !",
+        "15ms ^ 14ms !",
+      ]);
+    });
+
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it("should unsubscribe a refused connection and subscribe no other", () => {
+    createTestScheduler().run(({ expectSubscriptions }) => {
+      const server = fakeServer({
+        onConnect: (socket) => socket.after(3, () => socket.refuse(401)),
+      });
+      const socket = new PhoenixSocket({
+        url,
+        WebSocket: server.WebSocket,
+        reconnectStepsMs: [1],
+        jitter: false,
+      });
+
+      socket.connect();
+
+      expectSubscriptions(server.subscriptions).toBe(["^ 2ms !"]);
+    });
+  });
+
+  it("should ignore late open, frames and close of replaced connections", () => {
+    createTestScheduler().run(({ expectObservable, expectSubscriptions }) => {
+      // 0 never opens and is given up at 20; 1 opens at 26 and misses its
+      // heartbeat at 41, its close acknowledged only at 71; 2 opens at 47.
+      // At 50 the replaced ones open, send frames and close, too late.
+      const server = fakeServer({
+        closeAckDelayMs: 30,
+        onConnect: (socket, index) => {
+          if (index > 0) socket.after(1, () => socket.open());
+        },
+        onMessage: (socket, frame) => {
+          if (socket === server.sockets[2]) answerHeartbeats()(socket, frame);
+        },
+      });
+      const socket = new PhoenixSocket({
+        url,
+        WebSocket: server.WebSocket,
+        heartbeatIntervalMs: 10,
+        heartbeatTimeoutMs: 5,
+        connectTimeoutMs: 20,
+        reconnectStepsMs: [5],
+        jitter: false,
+      });
+      const closes = recordTimed(
+        socket.lifecycle$.pipe(
+          filter((event) => event.type === "close"),
+          map((event) => event.connectionId),
+        ),
+      );
+      const errors = recordTimed(socket.errors$);
+      const topics = recordTimed(
+        socket.messages$.pipe(
+          filter((message) => message.topic !== "phoenix"),
+          map((message) => message.topic),
+        ),
+      );
+
+      socket.connect();
+      at(50, () => {
+        const [never, missed, current] = server.sockets;
+        never?.open();
+        never?.push([null, null, "stale-0", "late", {}]);
+        missed?.push([null, "1", "phoenix", "phx_reply", { status: "ok" }]);
+        missed?.push([null, null, "stale-1", "late", {}]);
+        current?.push([null, null, "fresh", "now", {}]);
+        never?.serverClose(4000, "late close");
+      });
+      at(75, () => void socket.disconnect());
+      // The current connection's close is acknowledged at once.
+      at(76, () => server.sockets[2]?.serverClose(1000));
+
+      expectObservable(socket.state$).toBe(
+        "k 19ms x 4ms k o 14ms x 4ms k o 27ms z x",
+        states,
+      );
+      expectSubscriptions(server.subscriptions).toBe([
+        "^ 19ms !",
+        "25ms ^ 15ms !",
+        "46ms ^ 29ms !",
+      ]);
+      at(200, () => {
+        expect(closes).toEqual([
+          [20, 1],
+          [41, 2],
+          [76, 3],
+        ]);
+        expect(topics).toEqual([[50, "fresh"]]);
+        expect(
+          errors.map(([time, error]) => [time, error.name, error.message]),
+        ).toEqual([
+          [
+            20,
+            ConnectionError.name,
+            "WebSocket to ws://hub.test/debug_socket did not open within 20 ms",
+          ],
+          [
+            41,
+            HeartbeatTimeoutError.name,
+            new HeartbeatTimeoutError("1", 5).message,
+          ],
+        ]);
+      });
     });
   });
 });

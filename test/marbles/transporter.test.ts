@@ -36,7 +36,7 @@ describe("createTransporter", () => {
     const { hub, exits, transporter } = setup({ leaveReplyAfterMs: 3 });
     let exitedAt: number | undefined;
 
-    scheduler.run(({ expectObservable }) => {
+    scheduler.run(({ expectObservable, expectSubscriptions }) => {
       let dispose = () => Promise.resolve();
       transporter.connect$(topic).subscribe((connection) => {
         dispose = connection.dispose;
@@ -54,6 +54,8 @@ describe("createTransporter", () => {
         z: "closing",
         x: "closed",
       });
+      // The one connection, from the start until the close at 28.
+      expectSubscriptions(hub.subscriptions).toBe("^ 27ms !");
     });
 
     // run() returned: no interval, timeout or timer is left anywhere.

@@ -21,6 +21,8 @@ export interface FakeHubOptions {
   pushReplyAfterMs?: number | null;
   /** Leave reply delay; null never answers. Default 1. */
   leaveReplyAfterMs?: number | null;
+  /** Heartbeat reply delay; null never answers. Default 0. */
+  heartbeatReplyAfterMs?: number | null;
   /** Extra behaviour when a socket is created. */
   onConnect?(socket: FakeWebSocket, index: number): void;
 }
@@ -69,8 +71,10 @@ export function fakeHub(options: FakeHubOptions = {}): FakeHub {
       );
     };
 
-    if (event === "heartbeat") reply(0, { status: "ok", response: {} });
-    else if (event === "phx_join") {
+    if (event === "heartbeat") {
+      const delay = options.heartbeatReplyAfterMs;
+      reply(delay === undefined ? 0 : delay, { status: "ok", response: {} });
+    } else if (event === "phx_join") {
       const outcome = options.joinOutcome?.(joins++) ?? "ok";
       reply(
         options.joinReplyAfterMs,

@@ -96,4 +96,22 @@ describe("createTransporter on a refused upgrade", () => {
     );
     expect(stderr.join("\n")).not.toContain(BAD_KEY);
   });
+
+  it("in a production plugin process exits with code 1, naming the status, without the hint", async () => {
+    const { code, stderr } = await runChild("connect-once.ts", {
+      HUB_WS_URL: harness.hub.url,
+      NODE_ENV: "production",
+      CHILD_TOPIC: TOPIC,
+    });
+
+    expect(code).toBe(1);
+    const failures = stderr.filter((line) => line.includes("AUTH:FAILED"));
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(LOG_LINE);
+    expect(failures[0]).toContain(
+      "AUTH:FAILED Authentication failed: the hub answered the WebSocket " +
+        'upgrade with HTTP 403. {"status":403}',
+    );
+    expect(stderr.join("\n")).not.toContain("refresh-key");
+  });
 });
