@@ -137,10 +137,14 @@ export class Channel {
   on(event: string, callback: EventCallback): number {
     this.lastBindingRef += 1;
     const ref = this.lastBindingRef;
+    const where = `on("${event}")`;
     const subscription = this.core.event$(event).subscribe((message) => {
-      this.call(`on("${event}")`, () =>
-        callback(message.payload, message.ref, message.join_ref),
-      );
+      try {
+        const result = callback(message.payload, message.ref, message.join_ref);
+        if (result instanceof Promise) this.reportRejection(where, result);
+      } catch (error) {
+        this.report(new CallbackError(where, error));
+      }
     });
     this.bindings.set(ref, { event, subscription });
 
@@ -245,14 +249,16 @@ export class Channel {
   private call(where: string, callback: () => void | Promise<void>): void {
     try {
       const result = callback();
-      if (result instanceof Promise) {
-        result.catch((error: unknown) =>
-          this.report(new CallbackError(where, error)),
-        );
-      }
+      if (result instanceof Promise) this.reportRejection(where, result);
     } catch (error) {
       this.report(new CallbackError(where, error));
     }
+  }
+
+  private reportRejection(where: string, result: Promise<void>): void {
+    result.catch((error: unknown) =>
+      this.report(new CallbackError(where, error)),
+    );
   }
 
   private dropBinding(ref: number): void {

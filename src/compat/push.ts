@@ -9,6 +9,7 @@ import { CallbackError, type TransporterError } from "../errors.js";
 import type { PhoenixChannel } from "../streams/channel.js";
 import type { ReplyPayload } from "../streams/message.js";
 import type { OutboundPush } from "../streams/outbound-push.js";
+import type { ReplyWaiter } from "../streams/pending-replies.js";
 
 /** The statuses a `receive` callback can wait for. */
 export type PushStatus = "ok" | "error" | "timeout";
@@ -31,9 +32,13 @@ type Settled = { status: PushStatus; response: unknown };
  *   .receive("timeout", () => console.log("no answer"));
  * ```
  */
-export class Push {
-  /** Made on the first `receive`: a push nobody waits on keeps none. */
-  private callbacks: Record<PushStatus, ReceiveCallback[]> | undefined;
+export class Push implements ReplyWaiter {
+  /**
+   * The `receive` calls, as status and callback in turn, in call order;
+   * made on the first one, so a push nobody waits on keeps nothing. One
+   * flat array, since thousands of pushes may be waiting at a time.
+   */
+  private receivers: (PushStatus | ReceiveCallback)[] | undefined;
   private createdAt = asyncScheduler.now();
   private outbound: OutboundPush;
   private waiting: Unsubscribable | undefined;
@@ -67,8 +72,8 @@ export class Push {
       return this;
     }
 
-    this.callbacks ??= { ok: [], error: [], timeout: [] };
-    this.callbacks[status].push(callback);
+    this.receivers ??= [];
+    this.receivers.push(status, callback);
     this.waitForReply();
     return this;
   }
@@ -94,7 +99,20 @@ export class Push {
     this.createdAt = asyncScheduler.now();
     this.outbound = this.channel.send(this.event, this.payload);
 
-    if (this.callbacks !== undefined) this.waitForReply();
+    if (this.receivers !== undefined) this.waitForReply();
+  }
+
+  /** @internal The channel hands the reply over here. */
+  reply(reply: ReplyPayload): void {
+    this.settle(reply.status === "ok" ? "ok" : "error", reply.response);
+  }
+
+  /**
+   * @internal The channel says no reply will come: timed out, lost, or
+   * never sent.
+   */
+  fail(error: Error): void {
+    this.settle("timeout", error);
   }
 
   private waitForReply(): void {
@@ -102,10 +120,7 @@ export class Push {
 
     this.waiting = this.channel.awaitReply(
       this.outbound,
-      {
-        reply: (reply) => this.settle(statusOf(reply), reply.response),
-        fail: (error) => this.settle("timeout", error),
-      },
+      this,
       this.timeoutMs,
       this.createdAt,
     );
@@ -113,8 +128,11 @@ export class Push {
 
   private settle(status: PushStatus, response: unknown): void {
     this.settled = { status, response };
-    for (const callback of this.callbacks?.[status] ?? []) {
-      this.call(callback, response);
+    const receivers = this.receivers ?? [];
+    for (let index = 0; index < receivers.length; index += 2) {
+      if (receivers[index] !== status) continue;
+
+      this.call(receivers[index + 1] as ReceiveCallback, response);
     }
   }
 
@@ -130,8 +148,4 @@ export class Push {
       report(error);
     }
   }
-}
-
-function statusOf(reply: ReplyPayload): PushStatus {
-  return reply.status === "ok" ? "ok" : "error";
 }

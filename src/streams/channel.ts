@@ -343,10 +343,13 @@ export class PhoenixChannel {
     timeoutMs?: number,
     startedAt = asyncScheduler.now(),
   ): Unsubscribable {
-    return new ReplyWait(this.replyScope, push, waiter).start(
+    return new ReplyWait(
+      this.replyScope,
+      push,
+      waiter,
       timeoutMs,
       startedAt,
-    );
+    ).start();
   }
 
   /**
@@ -586,7 +589,8 @@ export class PhoenixChannel {
       this.signals.next(message.event);
     }
 
-    this.messages.next(message);
+    // Subject.next allocates on every call: skipped when nobody listens.
+    if (this.messages.observed) this.messages.next(message);
     this.events.route(message);
   }
 

@@ -9,21 +9,27 @@
 import { asyncScheduler, type Subscription, timer } from "rxjs";
 
 /**
- * What a deadline calls when it comes. An object with a method rather than
- * a callback, so that the thing that waits can be its own target.
- */
-export interface Expirable {
-  expire(): void;
-}
-
-/**
- * One deadline in the queue; {@link DeadlineQueue.cancel} takes it. Treat
- * it as opaque.
+ * Something with a deadline: the thing that waits is its own entry in the
+ * queue, so adding a deadline allocates nothing. A deadline is added once.
+ *
+ * @example
+ * ```ts
+ * const deadline: Deadline = {
+ *   at: asyncScheduler.now() + 5_000,
+ *   expire: () => console.log("timed out"),
+ * };
+ * ```
  */
 export interface Deadline {
+  /** When it comes, in the time `asyncScheduler.now()` reads. */
   readonly at: number;
-  readonly target: Expirable;
-  cancelled: boolean;
+  /**
+   * The queue's mark: "queued" while it waits, "done" once it came or was
+   * cancelled. Leave it unset.
+   */
+  queueState?: "queued" | "done";
+  /** Called once when the deadline comes, unless it was cancelled. */
+  expire(): void;
 }
 
 /**
@@ -34,18 +40,20 @@ export interface Deadline {
 const COMPACT_THRESHOLD = 1024;
 
 /**
- * Expires each target at its deadline, unless it was cancelled first.
+ * Expires each deadline when it comes, unless it was cancelled first.
  *
  * ```
- * add(at 5, a), add(at 3, b), cancel(a) at 4:   ---b------
+ * add(a at 5), add(b at 3), cancel(a) at 4:   ---b------
  * ```
  *
  * @example
  * ```ts
  * const deadlines = new DeadlineQueue();
- * const deadline = deadlines.add(asyncScheduler.now() + 5_000, {
+ * const deadline = {
+ *   at: asyncScheduler.now() + 5_000,
  *   expire: () => console.log("timed out"),
- * });
+ * };
+ * deadlines.add(deadline);
  * deadlines.cancel(deadline); // nothing is logged
  * ```
  */
@@ -56,22 +64,25 @@ export class DeadlineQueue {
   private wakeUpAt = Number.POSITIVE_INFINITY;
 
   /**
-   * Calls `target.expire()` at virtual or real time `at` (as
-   * `asyncScheduler.now()` reads it). Returns the deadline, for `cancel`.
+   * Calls `deadline.expire()` at virtual or real time `deadline.at`. A
+   * deadline that was added before, to this queue or another, is ignored.
    */
-  add(at: number, target: Expirable): Deadline {
-    const deadline: Deadline = { at, target, cancelled: false };
-    this.push(deadline);
-    if (at < this.wakeUpAt) this.schedule();
+  add(deadline: Deadline): void {
+    if (deadline.queueState !== undefined) return;
 
-    return deadline;
+    deadline.queueState = "queued";
+    this.push(deadline);
+    if (deadline.at < this.wakeUpAt) this.schedule();
   }
 
-  /** Cancels a deadline; cancelling it again, or after it came, is a no-op. */
+  /**
+   * Cancels a deadline; cancelling one that came already, or was never
+   * added, is a no-op. Its heap slot is reclaimed later, in bulk.
+   */
   cancel(deadline: Deadline): void {
-    if (deadline.cancelled) return;
+    if (deadline.queueState !== "queued") return;
 
-    deadline.cancelled = true;
+    deadline.queueState = "done";
     this.cancelledCount += 1;
     if (this.size === 0) this.clear();
     else if (
@@ -89,7 +100,7 @@ export class DeadlineQueue {
 
   /** Cancels every deadline and the timer. */
   clear(): void {
-    for (const deadline of this.heap) deadline.cancelled = true;
+    for (const deadline of this.heap) deadline.queueState = "done";
     this.heap.length = 0;
     this.cancelledCount = 0;
     this.stopTimer();
@@ -102,13 +113,13 @@ export class DeadlineQueue {
 
     while (this.heap.length > 0 && (this.heap[0]?.at ?? 0) <= now) {
       const deadline = this.pop();
-      if (deadline.cancelled) {
+      if (deadline.queueState !== "queued") {
         this.cancelledCount -= 1;
         continue;
       }
 
-      deadline.cancelled = true;
-      deadline.target.expire();
+      deadline.queueState = "done";
+      deadline.expire();
     }
 
     if (this.heap.length > 0) this.schedule();
@@ -131,7 +142,9 @@ export class DeadlineQueue {
   }
 
   private compact(): void {
-    const live = this.heap.filter((deadline) => !deadline.cancelled);
+    const live = this.heap.filter(
+      (deadline) => deadline.queueState === "queued",
+    );
     this.heap.length = 0;
     this.cancelledCount = 0;
     for (const deadline of live) this.push(deadline);

@@ -3,12 +3,18 @@
  * the event on a channel) with one map lookup, so the cost of a message
  * does not grow with the number of keys.
  */
-import { Observable, Subject } from "rxjs";
+import { Observable, type Subscriber } from "rxjs";
 import type { PhoenixMessage } from "./message.js";
 
 /**
  * A map from a key of the message to the subscribers of that key. A key's
  * entry lives while somebody subscribes to it.
+ *
+ * Each key holds a plain array of subscribers rather than a `Subject`: a
+ * routed message is then a lookup and one call per subscriber, with
+ * nothing allocated. The array is replaced, never changed, when somebody
+ * subscribes or leaves, so a subscriber that leaves while a message is
+ * being handed out cannot upset the loop.
  *
  * @example
  * ```ts
@@ -20,27 +26,27 @@ import type { PhoenixMessage } from "./message.js";
  * ```
  */
 export class MessageRouter {
-  private readonly routes = new Map<string, Subject<PhoenixMessage>>();
+  private readonly routes = new Map<
+    string,
+    readonly Subscriber<PhoenixMessage>[]
+  >();
 
   constructor(private readonly keyOf: (message: PhoenixMessage) => string) {}
 
   /** Hands a message to the subscribers of its key, if there are any. */
   route(message: PhoenixMessage): void {
-    this.routes.get(this.keyOf(message))?.next(message);
+    const subscribers = this.routes.get(this.keyOf(message));
+    if (subscribers === undefined) return;
+
+    for (const subscriber of subscribers) subscriber.next(message);
   }
 
   /** The messages of one key, hot: only those routed while subscribed. */
   route$(key: string): Observable<PhoenixMessage> {
     return new Observable<PhoenixMessage>((subscriber) => {
-      const route = this.routeOf(key);
-      const subscription = route.subscribe(subscriber);
+      this.add(key, subscriber);
 
-      return () => {
-        subscription.unsubscribe();
-        if (!route.observed && this.routes.get(key) === route) {
-          this.routes.delete(key);
-        }
-      };
+      return () => this.remove(key, subscriber);
     });
   }
 
@@ -49,13 +55,17 @@ export class MessageRouter {
     return this.routes.size;
   }
 
-  private routeOf(key: string): Subject<PhoenixMessage> {
-    let route = this.routes.get(key);
-    if (route === undefined) {
-      route = new Subject<PhoenixMessage>();
-      this.routes.set(key, route);
-    }
+  private add(key: string, subscriber: Subscriber<PhoenixMessage>): void {
+    const subscribers = this.routes.get(key) ?? [];
+    this.routes.set(key, [...subscribers, subscriber]);
+  }
 
-    return route;
+  private remove(key: string, subscriber: Subscriber<PhoenixMessage>): void {
+    const subscribers = this.routes.get(key);
+    if (subscribers === undefined) return;
+
+    const rest = subscribers.filter((each) => each !== subscriber);
+    if (rest.length === 0) this.routes.delete(key);
+    else this.routes.set(key, rest);
   }
 }

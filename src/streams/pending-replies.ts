@@ -22,14 +22,18 @@ export interface ReplyWaiter {
   fail(error: Error): void;
 }
 
-interface Entry {
-  event: string;
-  waiter: ReplyWaiter;
+/**
+ * A waiter in the map: it also names the event of its push, which the
+ * error of a lost reply mentions.
+ */
+export interface PendingReply extends ReplyWaiter {
+  readonly event: string;
 }
 
 /**
  * Refs awaiting a `phx_reply`. A waiter is a plain object rather than a
- * subscription, so a push that waits costs one map entry.
+ * subscription, and is itself the map's value, so a push that waits costs
+ * one map entry.
  *
  * @example
  * ```ts
@@ -41,16 +45,16 @@ interface Entry {
  * ```
  */
 export class PendingReplies {
-  private readonly entries = new Map<string, Entry>();
+  private readonly waiters = new Map<string, PendingReply>();
 
-  /** Tells `waiter` about the reply to `ref` (a push of `event`). */
-  wait(ref: string, event: string, waiter: ReplyWaiter): void {
-    this.entries.set(ref, { event, waiter });
+  /** Tells `waiter` about the reply to `ref`. */
+  wait(ref: string, waiter: PendingReply): void {
+    this.waiters.set(ref, waiter);
   }
 
   /** Stops `waiter` waiting for `ref`; a no-op if it no longer waits. */
-  cancel(ref: string, waiter: ReplyWaiter): void {
-    if (this.entries.get(ref)?.waiter === waiter) this.entries.delete(ref);
+  cancel(ref: string, waiter: PendingReply): void {
+    if (this.waiters.get(ref) === waiter) this.waiters.delete(ref);
   }
 
   /**
@@ -59,14 +63,15 @@ export class PendingReplies {
    */
   reply$(ref: string, event: string): Observable<ReplyPayload> {
     return new Observable<ReplyPayload>((subscriber) => {
-      const waiter: ReplyWaiter = {
+      const waiter: PendingReply = {
+        event,
         reply: (reply) => {
           subscriber.next(reply);
           subscriber.complete();
         },
         fail: (error) => subscriber.error(error),
       };
-      this.wait(ref, event, waiter);
+      this.wait(ref, waiter);
 
       return () => this.cancel(ref, waiter);
     });
@@ -76,23 +81,23 @@ export class PendingReplies {
   settle(message: PhoenixMessage): void {
     if (message.ref === null) return;
 
-    const entry = this.entries.get(message.ref);
-    if (entry === undefined) return;
+    const waiter = this.waiters.get(message.ref);
+    if (waiter === undefined) return;
 
-    this.entries.delete(message.ref);
-    entry.waiter.reply(asReply(message.payload));
+    this.waiters.delete(message.ref);
+    waiter.reply(asReply(message.payload));
   }
 
   /** Fails every waiter, e.g. when the channel is lost or closed. */
   failAll(errorFor: (event: string) => Error): void {
-    const entries = [...this.entries.values()];
-    this.entries.clear();
-    for (const entry of entries) entry.waiter.fail(errorFor(entry.event));
+    const waiters = [...this.waiters.values()];
+    this.waiters.clear();
+    for (const waiter of waiters) waiter.fail(errorFor(waiter.event));
   }
 
   /** How many refs await a reply. */
   get size(): number {
-    return this.entries.size;
+    return this.waiters.size;
   }
 }
 

@@ -1,15 +1,19 @@
 /**
  * One push waiting for its reply, with an optional deadline. It is its own
- * push watcher, reply waiter and deadline target, so a waiting push costs
- * this one object, a map entry and a heap slot: no timer and no
- * subscription of its own, however many pushes are in flight.
+ * push watcher, reply waiter and deadline, so a waiting push costs this one
+ * object, a map entry and a heap slot: no timer and no subscription of its
+ * own, however many pushes are in flight.
  */
 import type { Unsubscribable } from "rxjs";
 import { PushTimeoutError } from "../errors.js";
-import type { Deadline, DeadlineQueue, Expirable } from "./deadline-queue.js";
+import type { Deadline, DeadlineQueue } from "./deadline-queue.js";
 import type { ReplyPayload } from "./message.js";
 import type { OutboundPush, PushWatcher } from "./outbound-push.js";
-import type { PendingReplies, ReplyWaiter } from "./pending-replies.js";
+import type {
+  PendingReplies,
+  PendingReply,
+  ReplyWaiter,
+} from "./pending-replies.js";
 import type { PushBuffer } from "./push-buffer.js";
 
 /** The parts of a channel a waiting push needs. */
@@ -36,33 +40,44 @@ export interface ReplyScope {
  * const wait = new ReplyWait(scope, push, {
  *   reply: (reply) => console.log(reply.status),
  *   fail: (error) => console.log(error.name),
- * });
- * wait.start(5_000, asyncScheduler.now());
+ * }, 5_000, asyncScheduler.now());
+ * wait.start();
  * // ok
  * ```
  */
 export class ReplyWait
-  implements PushWatcher, ReplyWaiter, Expirable, Unsubscribable
+  implements PushWatcher, PendingReply, Deadline, Unsubscribable
 {
+  /** When the wait times out; never without a `timeoutMs`. */
+  readonly at: number;
+  queueState: Deadline["queueState"];
   private settled = false;
-  private deadline: Deadline | undefined;
-  private timeoutMs = 0;
 
+  /**
+   * With a `timeoutMs`, the wait fails with `PushTimeoutError` unless the
+   * reply comes within that time of `startedAt`.
+   */
   constructor(
     private readonly scope: ReplyScope,
     private readonly push: OutboundPush,
     private readonly waiter: ReplyWaiter,
-  ) {}
+    private readonly timeoutMs: number | undefined,
+    startedAt: number,
+  ) {
+    this.at =
+      timeoutMs === undefined
+        ? Number.POSITIVE_INFINITY
+        : startedAt + timeoutMs;
+  }
 
-  /**
-   * Starts waiting; with a `timeoutMs`, fails with `PushTimeoutError`
-   * unless the reply comes within that time of `startedAt`.
-   */
-  start(timeoutMs: number | undefined, startedAt: number): this {
-    if (timeoutMs !== undefined) {
-      this.timeoutMs = timeoutMs;
-      this.deadline = this.scope.deadlines.add(startedAt + timeoutMs, this);
-    }
+  /** The event of the push. */
+  get event(): string {
+    return this.push.event;
+  }
+
+  /** Starts waiting: for the push to go out, then for its reply. */
+  start(): this {
+    if (this.timeoutMs !== undefined) this.scope.deadlines.add(this);
     this.push.watch(this);
 
     return this;
@@ -70,7 +85,7 @@ export class ReplyWait
 
   /** The push went out: wait for the reply to its ref. */
   sent(ref: string): void {
-    if (!this.settled) this.scope.replies.wait(ref, this.push.event, this);
+    if (!this.settled) this.scope.replies.wait(ref, this);
   }
 
   /** The push can never go out. */
@@ -88,7 +103,8 @@ export class ReplyWait
 
   expire(): void {
     const { topic } = this.scope;
-    this.fail(new PushTimeoutError(topic, this.push.event, this.timeoutMs));
+    const timeoutMs = this.timeoutMs ?? Number.POSITIVE_INFINITY;
+    this.fail(new PushTimeoutError(topic, this.push.event, timeoutMs));
   }
 
   /** Stops waiting without telling the waiter. */
@@ -102,7 +118,7 @@ export class ReplyWait
 
     this.settled = true;
     const { replies, deadlines, buffer } = this.scope;
-    if (this.deadline !== undefined) deadlines.cancel(this.deadline);
+    deadlines.cancel(this);
     if (this.push.ref === undefined) buffer.remove(this.push);
     else replies.cancel(this.push.ref, this);
 

@@ -445,7 +445,9 @@ export class PhoenixSocket {
       return;
     }
 
-    this.messages.next(message);
+    // Subject.next allocates on every call; most sockets have no listener
+    // of every message, so they skip it.
+    if (this.messages.observed) this.messages.next(message);
     this.router.route(message);
   }
 

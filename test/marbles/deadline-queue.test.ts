@@ -1,6 +1,9 @@
 import { asyncScheduler } from "rxjs";
 import { describe, expect, it } from "vitest";
-import { DeadlineQueue } from "../../src/streams/deadline-queue.js";
+import {
+  type Deadline,
+  DeadlineQueue,
+} from "../../src/streams/deadline-queue.js";
 import { at, createTestScheduler } from "../support/virtual-time.js";
 
 describe("DeadlineQueue", () => {
@@ -9,14 +12,15 @@ describe("DeadlineQueue", () => {
     const expired: [number, string][] = [];
     scheduler.run(() => {
       const deadlines = new DeadlineQueue();
-      const note = (name: string) => ({
+      const note = (at: number, name: string): Deadline => ({
+        at,
         expire: () => expired.push([asyncScheduler.now(), name]),
       });
-      deadlines.add(30, note("c"));
-      deadlines.add(10, note("a"));
-      deadlines.add(20, note("b"));
-      deadlines.add(10, note("a2"));
-      at(15, () => deadlines.add(16, note("late")));
+      deadlines.add(note(30, "c"));
+      deadlines.add(note(10, "a"));
+      deadlines.add(note(20, "b"));
+      deadlines.add(note(10, "a2"));
+      at(15, () => deadlines.add(note(16, "late")));
     });
 
     expect(expired).toEqual([
@@ -35,10 +39,15 @@ describe("DeadlineQueue", () => {
     let size = -1;
     scheduler.run(() => {
       const deadlines = new DeadlineQueue();
-      const note = (name: string) => ({ expire: () => expired.push(name) });
-      const a = deadlines.add(10, note("a"));
-      deadlines.add(20, note("b"));
-      const c = deadlines.add(1_000_000, note("c"));
+      const note = (at: number, name: string): Deadline => ({
+        at,
+        expire: () => expired.push(name),
+      });
+      const a = note(10, "a");
+      const c = note(1_000_000, "c");
+      deadlines.add(a);
+      deadlines.add(note(20, "b"));
+      deadlines.add(c);
       at(5, () => deadlines.cancel(a));
       at(25, () => {
         deadlines.cancel(c);
@@ -60,14 +69,30 @@ describe("DeadlineQueue", () => {
       const deadlines = new DeadlineQueue();
       for (let i = 0; i < 3_000; i++) {
         const time = 1 + ((i * 7919) % 500);
-        const deadline = deadlines.add(time, {
-          expire: () => expired.push(time),
-        });
+        const deadline = { at: time, expire: () => expired.push(time) };
+        deadlines.add(deadline);
         if (i % 3 === 0) deadlines.cancel(deadline);
         else expected.push(time);
       }
     });
 
     expect(expired).toEqual(expected.sort((a, b) => a - b));
+  });
+
+  it("should expire a deadline once however often it is added, and never after a cancel", () => {
+    const scheduler = createTestScheduler();
+    const expired: string[] = [];
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      const twice: Deadline = { at: 10, expire: () => expired.push("twice") };
+      const again: Deadline = { at: 10, expire: () => expired.push("again") };
+      deadlines.add(twice);
+      deadlines.add(twice);
+      deadlines.add(again);
+      deadlines.cancel(again);
+      deadlines.add(again);
+    });
+
+    expect(expired).toEqual(["twice"]);
   });
 });
