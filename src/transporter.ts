@@ -451,11 +451,16 @@ function forwardToCallbacks(
   options: TransporterOptions,
 ): Subscription {
   const subscriptions = new Subscription();
-  const call = (name: string, callback: () => void) => {
-    try {
-      callback();
-    } catch (error) {
+  const call = (name: string, callback: () => unknown) => {
+    const report = (error: unknown) =>
       socket.reportError(new CallbackError(name, error));
+
+    try {
+      const result = callback();
+      // An async callback's rejection would otherwise end the process.
+      if (result instanceof Promise) result.catch(report);
+    } catch (error) {
+      report(error);
     }
   };
 

@@ -131,6 +131,25 @@ describe("createTransporter callbacks", () => {
     expect(failed.calls).toEqual([]);
   });
 
+  it("reports an async onMessage that rejects as CallbackError, not as an unhandled rejection", async () => {
+    const transporter = harness.transporter({
+      onMessage: async (message) => {
+        throw new Error(`cannot handle ${message.event}`);
+      },
+    });
+    const reported = firstValueFrom(
+      transporter.errors$.pipe(take(1), timeout(WAIT_MS)),
+    );
+
+    await transporter.connect(TOPIC);
+    const error = await reported;
+
+    expect(error).toBeInstanceOf(CallbackError);
+    expect(error.message).toBe(
+      "The onMessage callback threw: cannot handle phx_reply",
+    );
+  });
+
   it("reports a throwing onOpen and onError and still reconnects and rejoins", async () => {
     const transporter = harness.transporter({
       onOpen: () => {

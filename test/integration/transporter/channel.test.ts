@@ -1,7 +1,12 @@
+import { firstValueFrom, take, timeout, toArray } from "rxjs";
 import { describe, expect, it } from "vitest";
 import type { Channel } from "../../../src/compat/channel.js";
-import { ChannelClosedError, PushTimeoutError } from "../../../src/errors.js";
-import { callCounter, useHub, withinWait } from "./fixture.js";
+import {
+  CallbackError,
+  ChannelClosedError,
+  PushTimeoutError,
+} from "../../../src/errors.js";
+import { callCounter, useHub, WAIT_MS, withinWait } from "./fixture.js";
 
 const TOPIC = "debug_plugin:channel";
 const REGISTER_ERROR =
@@ -112,6 +117,34 @@ describe("the phoenix.js-compatible Channel", () => {
     expect(
       harness.hub.frames.filter((frame) => frame.event === "phx_leave"),
     ).toMatchObject([{ direction: "in", topic: TOPIC }]);
+  });
+
+  it("reports async callbacks that reject as CallbackError, and keeps delivering", async () => {
+    const transporter = harness.transporter();
+    const { channel } = await transporter.connect(TOPIC);
+    const reported = firstValueFrom(
+      transporter.errors$.pipe(take(3), toArray(), timeout(WAIT_MS)),
+    );
+    const seen = callCounter<[unknown]>();
+    channel.on("news", async (payload) => {
+      seen.callback(payload);
+      throw new Error(`cannot handle ${payload.n}`);
+    });
+    channel
+      .push("echo", { n: 0 })
+      .receive("ok", async () => Promise.reject(new Error("ok broke")));
+
+    harness.hub.push(TOPIC, "news", { n: 1 });
+    harness.hub.push(TOPIC, "news", { n: 2 });
+    const errors = await reported;
+
+    expect(seen.calls).toEqual([[{ n: 1 }], [{ n: 2 }]]);
+    expect(errors.every((error) => error instanceof CallbackError)).toBe(true);
+    expect(errors.map((error) => error.message).sort()).toEqual([
+      'The on("news") callback threw: cannot handle 1',
+      'The on("news") callback threw: cannot handle 2',
+      'The receive("echo") callback threw: ok broke',
+    ]);
   });
 
   it("throws ChannelClosedError on a push after leave", async () => {
