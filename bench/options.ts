@@ -4,7 +4,7 @@
  * | flag                | env                 | default (quick)        |
  * | ------------------- | ------------------- | ---------------------- |
  * | `--only a,c`        | `BENCH_ONLY`        | all workloads, a–f     |
- * | `--clients x,y`     | `BENCH_CLIENTS`     | raw-ws,phoenix-js,atomemo |
+ * | `--clients x,y`     | `BENCH_CLIENTS`     | all four clients       |
  * | `--quick`           | `BENCH_QUICK=1`     | off                    |
  * | `--runs n`          | `BENCH_RUNS`        | 5 (3)                  |
  * | `--stream-runs n`   | `BENCH_STREAM_RUNS` | 2 (1)                  |

@@ -7,15 +7,11 @@
  * adapter: heartbeat, join and push timeouts are an hour. `pushNoReply` is
  * a push without `receive`, which keeps no timer and no reply entry: that
  * is the point of the design, and what the SDK does for
- * `invoke_tool_response`.
- *
- * The library is loaded as built (`dist/`, through the package's own name),
- * the way users get it: running `src/` through tsx would add its
- * name-keeping wrapper to every closure and measure that too. `npm run
- * bench` builds first.
+ * `invoke_tool_response`. The library runs as built (`built-library.ts`).
  */
 import { firstValueFrom } from "rxjs";
 import type * as Library from "../../src/index.js";
+import { loadBuiltLibrary } from "./built-library.js";
 import type {
   BenchClient,
   CreateBenchClient,
@@ -25,20 +21,7 @@ import type {
 
 const QUIET_TIMEOUT_MS = 60 * 60 * 1000;
 
-/** The package's name: Node resolves it to this repository's `dist/`. */
-const BUILT_PACKAGE = "atomemo-transporter";
-
 const { Channel, PhoenixChannel, PhoenixSocket } = await loadBuiltLibrary();
-
-async function loadBuiltLibrary(): Promise<typeof Library> {
-  try {
-    return (await import(BUILT_PACKAGE)) as typeof Library;
-  } catch (cause) {
-    throw new Error("atomemo: no build in dist/; run `npm run build`", {
-      cause,
-    });
-  }
-}
 
 class AtomemoClient implements BenchClient {
   private socket: Library.PhoenixSocket | undefined;

@@ -11,7 +11,12 @@ import { existsSync } from "node:fs";
 import type { CreateBenchClient } from "./types.js";
 
 /** Every client, in the order of the table rows. */
-export const CLIENT_NAMES = ["raw-ws", "phoenix-js", "atomemo"] as const;
+export const CLIENT_NAMES = [
+  "raw-ws",
+  "phoenix-js",
+  "atomemo-engine",
+  "atomemo",
+] as const;
 
 /** The name of one known client. */
 export type ClientName = (typeof CLIENT_NAMES)[number];

@@ -1,0 +1,165 @@
+/**
+ * This library's engine alone: `PhoenixSocket` (connection, codec,
+ * heartbeat, routing by topic) with the channel protocol done in this
+ * adapter, as thinly as the raw `ws` baseline does it. Set beside
+ * `atomemo`, it tells what the engine costs and what the channel layer
+ * adds on top.
+ *
+ * Per joined topic: one `topic$` subscription, routed by a map lookup;
+ * replies are matched by ref in one map. No timeouts, no rejoin, no
+ * buffer, like the baseline. The library runs as built
+ * (`built-library.ts`).
+ */
+import { firstValueFrom, type Subscription } from "rxjs";
+import type * as Library from "../../src/index.js";
+import { loadBuiltLibrary } from "./built-library.js";
+import type {
+  BenchClient,
+  CreateBenchClient,
+  EventHandler,
+  PushPayload,
+} from "./types.js";
+
+const QUIET_TIMEOUT_MS = 60 * 60 * 1000;
+
+const { PhoenixSocket } = await loadBuiltLibrary();
+
+interface PendingReply {
+  resolve: (response: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+interface JoinedTopic {
+  joinRef: string;
+  route: Subscription;
+  handlers: Map<string, Set<EventHandler>>;
+}
+
+interface ReplyPayload {
+  status: string;
+  response: unknown;
+}
+
+class AtomemoEngineClient implements BenchClient {
+  private socket: Library.PhoenixSocket | undefined;
+  private readonly topics = new Map<string, JoinedTopic>();
+  private readonly pendingReplies = new Map<string, PendingReply>();
+
+  async connect(socketUrl: string): Promise<void> {
+    const socket = new PhoenixSocket({
+      url: socketUrl,
+      heartbeatIntervalMs: QUIET_TIMEOUT_MS,
+      reconnectStepsMs: [10],
+    });
+    this.socket = socket;
+    const opened = firstValueFrom(socket.lifecycle$);
+
+    socket.connect();
+    const first = await opened;
+    if (first.type !== "open") {
+      await socket.disconnect();
+      throw new Error(`atomemo-engine: cannot connect: ${first.type}`);
+    }
+  }
+
+  async join(topic: string): Promise<void> {
+    const socket = this.requireSocket();
+    const joinRef = socket.makeRef();
+    const route = socket
+      .topic$(topic)
+      .subscribe((message) => this.receive(topic, message));
+    this.topics.set(topic, { joinRef, route, handlers: new Map() });
+
+    await this.sendWithReply(joinRef, joinRef, topic, "phx_join", {});
+  }
+
+  push(topic: string, event: string, payload: PushPayload): Promise<unknown> {
+    const socket = this.requireSocket();
+    const { joinRef } = this.topicOf(topic);
+
+    return this.sendWithReply(joinRef, socket.makeRef(), topic, event, payload);
+  }
+
+  pushNoReply(topic: string, event: string, payload: PushPayload): void {
+    const socket = this.requireSocket();
+    const { joinRef } = this.topicOf(topic);
+
+    socket.send({
+      join_ref: joinRef,
+      ref: socket.makeRef(),
+      topic,
+      event,
+      payload,
+    });
+  }
+
+  onEvent(topic: string, event: string, handler: EventHandler): () => void {
+    const { handlers } = this.topicOf(topic);
+    const ofEvent = handlers.get(event) ?? new Set<EventHandler>();
+    ofEvent.add(handler);
+    handlers.set(event, ofEvent);
+
+    return () => ofEvent.delete(handler);
+  }
+
+  async close(): Promise<void> {
+    for (const { route } of this.topics.values()) route.unsubscribe();
+    await this.socket?.disconnect();
+  }
+
+  private sendWithReply(
+    joinRef: string,
+    ref: string,
+    topic: string,
+    event: string,
+    payload: unknown,
+  ): Promise<unknown> {
+    const socket = this.requireSocket();
+
+    return new Promise((resolve, reject) => {
+      this.pendingReplies.set(ref, { resolve, reject });
+      socket.send({ join_ref: joinRef, ref, topic, event, payload });
+    });
+  }
+
+  private receive(topic: string, message: Library.PhoenixMessage): void {
+    if (message.event === "phx_reply" && message.ref !== null) {
+      this.settle(topic, message.ref, message.payload as ReplyPayload);
+      return;
+    }
+
+    const handlers = this.topics.get(topic)?.handlers.get(message.event);
+    for (const handler of handlers ?? []) handler(message.payload);
+  }
+
+  private settle(topic: string, ref: string, reply: ReplyPayload): void {
+    const pending = this.pendingReplies.get(ref);
+    if (pending === undefined) return;
+
+    this.pendingReplies.delete(ref);
+    if (reply.status === "ok") pending.resolve(reply.response);
+    else pending.reject(new Error(`${topic}: ${JSON.stringify(reply)}`));
+  }
+
+  private requireSocket(): Library.PhoenixSocket {
+    if (!this.socket) throw new Error("atomemo-engine: join before connect");
+
+    return this.socket;
+  }
+
+  private topicOf(topic: string): JoinedTopic {
+    const joined = this.topics.get(topic);
+    if (!joined) throw new Error(`atomemo-engine: ${topic} is not joined`);
+
+    return joined;
+  }
+}
+
+/**
+ * Creates a client on this library's engine, without its channel layer.
+ *
+ * @example
+ * const client = createClient();
+ * await client.connect("ws://127.0.0.1:4000/debug_socket/websocket");
+ */
+export const createClient: CreateBenchClient = () => new AtomemoEngineClient();
