@@ -10,9 +10,9 @@
  * buffer, like the baseline. The library runs as built
  * (`built-library.ts`).
  */
-import { firstValueFrom, type Subscription } from "rxjs";
+import type { Subscription } from "rxjs";
 import type * as Library from "../../src/index.js";
-import { loadBuiltLibrary } from "./built-library.js";
+import { loadBuiltLibrary, openSocket } from "./built-library.js";
 import type {
   BenchClient,
   CreateBenchClient,
@@ -20,9 +20,7 @@ import type {
   PushPayload,
 } from "./types.js";
 
-const QUIET_TIMEOUT_MS = 60 * 60 * 1000;
-
-const { PhoenixSocket } = await loadBuiltLibrary();
+const library = await loadBuiltLibrary();
 
 interface PendingReply {
   resolve: (response: unknown) => void;
@@ -46,20 +44,7 @@ class AtomemoEngineClient implements BenchClient {
   private readonly pendingReplies = new Map<string, PendingReply>();
 
   async connect(socketUrl: string): Promise<void> {
-    const socket = new PhoenixSocket({
-      url: socketUrl,
-      heartbeatIntervalMs: QUIET_TIMEOUT_MS,
-      reconnectStepsMs: [10],
-    });
-    this.socket = socket;
-    const opened = firstValueFrom(socket.lifecycle$);
-
-    socket.connect();
-    const first = await opened;
-    if (first.type !== "open") {
-      await socket.disconnect();
-      throw new Error(`atomemo-engine: cannot connect: ${first.type}`);
-    }
+    this.socket = await openSocket(library, socketUrl, "atomemo-engine");
   }
 
   async join(topic: string): Promise<void> {

@@ -11,7 +11,11 @@
  */
 import { firstValueFrom } from "rxjs";
 import type * as Library from "../../src/index.js";
-import { loadBuiltLibrary } from "./built-library.js";
+import {
+  loadBuiltLibrary,
+  openSocket,
+  QUIET_TIMEOUT_MS,
+} from "./built-library.js";
 import type {
   BenchClient,
   CreateBenchClient,
@@ -19,9 +23,8 @@ import type {
   PushPayload,
 } from "./types.js";
 
-const QUIET_TIMEOUT_MS = 60 * 60 * 1000;
-
-const { Channel, PhoenixChannel, PhoenixSocket } = await loadBuiltLibrary();
+const library = await loadBuiltLibrary();
+const { Channel, PhoenixChannel } = library;
 
 class AtomemoClient implements BenchClient {
   private socket: Library.PhoenixSocket | undefined;
@@ -29,21 +32,7 @@ class AtomemoClient implements BenchClient {
   private readonly callbackErrors: Error[] = [];
 
   async connect(socketUrl: string): Promise<void> {
-    const socket = new PhoenixSocket({
-      url: socketUrl,
-      heartbeatIntervalMs: QUIET_TIMEOUT_MS,
-      connectTimeoutMs: 10_000,
-      reconnectStepsMs: [10],
-    });
-    this.socket = socket;
-    const opened = firstValueFrom(socket.lifecycle$);
-
-    socket.connect();
-    const first = await opened;
-    if (first.type !== "open") {
-      await socket.disconnect();
-      throw new Error(`atomemo: cannot connect: ${first.type}`);
-    }
+    this.socket = await openSocket(library, socketUrl, "atomemo");
   }
 
   async join(topic: string): Promise<void> {

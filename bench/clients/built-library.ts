@@ -4,6 +4,7 @@
  * wrapper to every closure and measure that too. `npm run bench` builds
  * first.
  */
+import { firstValueFrom } from "rxjs";
 import type * as Library from "../../src/index.js";
 
 /** The package's name: Node resolves it to this repository's `dist/`. */
@@ -23,4 +24,36 @@ export async function loadBuiltLibrary(): Promise<typeof Library> {
       cause,
     });
   }
+}
+
+/** Heartbeats and timeouts an hour away, out of every measurement. */
+export const QUIET_TIMEOUT_MS = 60 * 60 * 1000;
+
+/**
+ * Opens a socket of the built library on `socketUrl`, heartbeats pushed
+ * out of the way; rejects, leaving nothing open, if it does not open.
+ *
+ * @example
+ * const socket = await openSocket(library, url, "atomemo");
+ */
+export async function openSocket(
+  library: typeof Library,
+  socketUrl: string,
+  clientName: string,
+): Promise<Library.PhoenixSocket> {
+  const socket = new library.PhoenixSocket({
+    url: socketUrl,
+    heartbeatIntervalMs: QUIET_TIMEOUT_MS,
+    reconnectStepsMs: [10],
+  });
+  const opened = firstValueFrom(socket.lifecycle$);
+
+  socket.connect();
+  const first = await opened;
+  if (first.type !== "open") {
+    await socket.disconnect();
+    throw new Error(`${clientName}: cannot connect: ${first.type}`);
+  }
+
+  return socket;
 }

@@ -601,3 +601,55 @@ describe("PhoenixSocket", () => {
     });
   });
 });
+
+describe("PhoenixSocket.disconnect", () => {
+  it("should send no heartbeat while its closing handshake runs", () => {
+    createTestScheduler().run(({ expectObservable }) => {
+      // The server takes 30 ms to acknowledge a close frame.
+      const server = fakeServer({
+        closeAckDelayMs: 30,
+        onConnect: (socket) => socket.after(1, () => socket.open()),
+        onMessage: answerHeartbeats(),
+      });
+      const socket = new PhoenixSocket({
+        url,
+        WebSocket: server.WebSocket,
+        heartbeatIntervalMs: 10,
+        heartbeatTimeoutMs: 5,
+        jitter: false,
+      });
+      const errors = recordTimed(socket.errors$);
+      const closes = recordTimed(socket.lifecycle$);
+
+      socket.connect();
+      at(25, () => void socket.disconnect());
+
+      // Open at 1, heartbeats at 11 and 21, the close asked for at 25 and
+      // acknowledged at 55: no heartbeat at 31, 41 or 51.
+      expectObservable(socket.heartbeat$.pipe(map(heartbeatLetter))).toBe(
+        "11ms (sa) 6ms (sa)",
+      );
+      expectObservable(socket.state$).toBe("k o 23ms z 29ms x", states);
+      at(100, () => {
+        expect(server.latest().sentAfterClose).toEqual([]);
+        expect(errors).toEqual([]);
+        expect(
+          closes
+            .filter(([, event]) => event.type === "close")
+            .map(([time, event]) => [time, event]),
+        ).toEqual([
+          [
+            55,
+            {
+              type: "close",
+              connectionId: 1,
+              code: 1000,
+              reason: undefined,
+              error: undefined,
+            },
+          ],
+        ]);
+      });
+    });
+  });
+});
