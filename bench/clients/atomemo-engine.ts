@@ -50,9 +50,7 @@ class AtomemoEngineClient implements BenchClient {
   async join(topic: string): Promise<void> {
     const socket = this.requireSocket();
     const joinRef = socket.makeRef();
-    const route = socket
-      .topic$(topic)
-      .subscribe((message) => this.receive(topic, message));
+    const route = socket.topic$(topic).subscribe(this.receive);
     this.topics.set(topic, { joinRef, route, handlers: new Map() });
 
     await this.sendWithReply(joinRef, joinRef, topic, "phx_join", {});
@@ -107,15 +105,17 @@ class AtomemoEngineClient implements BenchClient {
     });
   }
 
-  private receive(topic: string, message: Library.PhoenixMessage): void {
-    if (message.event === "phx_reply" && message.ref !== null) {
-      this.settle(topic, message.ref, message.payload as ReplyPayload);
+  /** One handler for every topic (a closure per topic would cost heap). */
+  private readonly receive = (message: Library.PhoenixMessage): void => {
+    const { topic, event, ref, payload } = message;
+    if (event === "phx_reply" && ref !== null) {
+      this.settle(topic, ref, payload as ReplyPayload);
       return;
     }
 
-    const handlers = this.topics.get(topic)?.handlers.get(message.event);
-    for (const handler of handlers ?? []) handler(message.payload);
-  }
+    const handlers = this.topics.get(topic)?.handlers.get(event);
+    for (const handler of handlers ?? []) handler(payload);
+  };
 
   private settle(topic: string, ref: string, reply: ReplyPayload): void {
     const pending = this.pendingReplies.get(ref);

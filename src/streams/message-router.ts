@@ -56,8 +56,11 @@ export class MessageRouter {
   }
 
   private add(key: string, subscriber: Subscriber<PhoenixMessage>): void {
-    const subscribers = this.routes.get(key) ?? [];
-    this.routes.set(key, [...subscribers, subscriber]);
+    const subscribers = this.routes.get(key);
+    this.routes.set(
+      key,
+      subscribers === undefined ? [subscriber] : [...subscribers, subscriber],
+    );
   }
 
   private remove(key: string, subscriber: Subscriber<PhoenixMessage>): void {
