@@ -7,11 +7,10 @@
 import {
   asyncScheduler,
   BehaviorSubject,
-  concat,
   defer,
   EMPTY,
+  finalize,
   first,
-  ignoreElements,
   map,
   merge,
   mergeMap,
@@ -20,6 +19,7 @@ import {
   ReplaySubject,
   retry,
   Subject,
+  type Subscriber,
   type Subscription,
   share,
   take,
@@ -159,17 +159,22 @@ export class PhoenixChannel {
   private readonly state = new BehaviorSubject<ChannelState>("closed");
   private readonly messages = new Subject<PhoenixMessage>();
   private readonly events = new MessageRouter((message) => message.event);
-  private readonly signals = new Subject<string>();
   private readonly replies = new PendingReplies();
   private readonly deadlines = new DeadlineQueue();
   private readonly buffer: PushBuffer;
   private readonly replyScope: ReplyScope;
-  private readonly inbound$: Observable<never>;
   private readonly left = new Subject<LeaveOutcome>();
   private joinRef: string | undefined;
   private active = false;
   private lastLeave: LeaveOutcome = "skipped";
   private leaving: Subscription | undefined;
+  /** Told of phx_error and phx_close while a join is held. */
+  private onSignal: ((signal: string) => void) | undefined;
+  /** The route of this topic's messages, while somebody holds it. */
+  private inbound: Subscription | undefined;
+  private inboundHolders = 0;
+  private readonly receiveMessage = (message: PhoenixMessage): void =>
+    this.receive(message);
 
   constructor(
     private readonly socket: PhoenixSocket,
@@ -186,11 +191,6 @@ export class PhoenixChannel {
     };
     this.state$ = this.state.asObservable();
     this.messages$ = this.messages.asObservable();
-    this.inbound$ = socket.topic$(topic).pipe(
-      tap((message) => this.receive(message)),
-      ignoreElements(),
-      share(),
-    );
     this.joined$ = defer(() => this.session$()).pipe(
       share({
         connector: () => new ReplaySubject<JoinedEvent>(1),
@@ -381,13 +381,13 @@ export class PhoenixChannel {
       this.leaving?.unsubscribe();
       this.leaving = undefined;
       this.active = true;
-      const inbound = this.inbound$.subscribe();
+      const releaseInbound = this.holdInbound();
       const membership = this.membership$().subscribe(subscriber);
 
       return () => {
         membership.unsubscribe();
         this.leave();
-        inbound.unsubscribe();
+        releaseInbound();
       };
     });
   }
@@ -396,9 +396,7 @@ export class PhoenixChannel {
   private membership$(): Observable<JoinedEvent> {
     let joinedBefore = false;
 
-    return defer(() =>
-      concat(this.join$(joinedBefore), this.untilLost$()),
-    ).pipe(
+    return defer(() => this.joinAndHold$(joinedBefore)).pipe(
       tap(() => {
         joinedBefore = true;
       }),
@@ -486,18 +484,73 @@ export class PhoenixChannel {
     };
   }
 
-  /** Completes on `phx_close`; errors with ChannelLost otherwise. */
-  private untilLost$(): Observable<never> {
-    return merge(this.connectionClosed$(), this.signals).pipe(
-      take(1),
-      mergeMap((signal) => {
-        if (signal === PhoenixEvent.close) return EMPTY;
+  /**
+   * One join, then holds it: emits the join, then completes on
+   * `phx_close` and errors with ChannelLost on `phx_error` or when the
+   * connection closes. While held, it costs one subscription to the
+   * socket's lifecycle and a hook that `receive` calls.
+   */
+  private joinAndHold$(rejoin: boolean): Observable<JoinedEvent> {
+    return new Observable<JoinedEvent>((subscriber) => {
+      let releaseHold: (() => void) | undefined;
+      const joining = this.join$(rejoin).subscribe({
+        next: (joined) => {
+          subscriber.next(joined);
+          releaseHold = this.holdUntilLost(subscriber);
+        },
+        error: (error) => subscriber.error(error),
+      });
 
-        this.lose();
-        const cause = signal === PhoenixEvent.error ? "crash" : "connection";
-        return throwError(() => new ChannelLost(cause));
-      }),
-    );
+      return () => {
+        joining.unsubscribe();
+        releaseHold?.();
+      };
+    });
+  }
+
+  private holdUntilLost(subscriber: Subscriber<JoinedEvent>): () => void {
+    const lost = (signal: string): void => {
+      if (signal === PhoenixEvent.close) {
+        subscriber.complete();
+        return;
+      }
+
+      this.lose();
+      const cause = signal === PhoenixEvent.error ? "crash" : "connection";
+      subscriber.error(new ChannelLost(cause));
+    };
+    this.onSignal = lost;
+    const closed = this.socket.lifecycle$.subscribe((event) => {
+      if (event.type === "close") lost(CONNECTION_CLOSED);
+    });
+
+    return () => {
+      closed.unsubscribe();
+      if (this.onSignal === lost) this.onSignal = undefined;
+    };
+  }
+
+  /**
+   * Keeps this topic's messages coming while somebody holds them: the
+   * session, and a leave waiting for its reply. Returns the release.
+   */
+  private holdInbound(): () => void {
+    this.inboundHolders += 1;
+    this.inbound ??= this.socket
+      .topic$(this.topic)
+      .subscribe(this.receiveMessage);
+    let held = true;
+
+    return () => {
+      if (!held) return;
+
+      held = false;
+      this.inboundHolders -= 1;
+      if (this.inboundHolders > 0) return;
+
+      this.inbound?.unsubscribe();
+      this.inbound = undefined;
+    };
   }
 
   /** Emits once when the socket's connection closes. */
@@ -532,8 +585,8 @@ export class PhoenixChannel {
 
     this.state.next("leaving");
     const ref = this.socket.makeRef();
+    const releaseInbound = this.holdInbound();
     const answer$ = merge(
-      this.inbound$,
       this.replies
         .reply$(ref, PhoenixEvent.leave)
         .pipe(map((): LeaveOutcome => "ok")),
@@ -550,6 +603,7 @@ export class PhoenixChannel {
           first: this.options.leaveTimeoutMs,
           with: () => of<LeaveOutcome>("timeout"),
         }),
+        finalize(releaseInbound),
       )
       .subscribe({
         next: (outcome) => this.finishLeave(outcome),
@@ -586,7 +640,7 @@ export class PhoenixChannel {
       message.event === PhoenixEvent.error ||
       message.event === PhoenixEvent.close
     ) {
-      this.signals.next(message.event);
+      this.onSignal?.(message.event);
     }
 
     // Subject.next allocates on every call: skipped when nobody listens.
