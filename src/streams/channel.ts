@@ -16,14 +16,11 @@ import {
   mergeMap,
   Observable,
   of,
-  ReplaySubject,
   retry,
   Subject,
   type Subscriber,
   type Subscription,
-  share,
   take,
-  tap,
   throwError,
   timeout,
   timer,
@@ -168,13 +165,32 @@ export class PhoenixChannel {
   private active = false;
   private lastLeave: LeaveOutcome = "skipped";
   private leaving: Subscription | undefined;
-  /** Told of phx_error and phx_close while a join is held. */
-  private onSignal: ((signal: string) => void) | undefined;
   /** The route of this topic's messages, while somebody holds it. */
   private inbound: Subscription | undefined;
   private inboundHolders = 0;
   private readonly receiveMessage = (message: PhoenixMessage): void =>
     this.receive(message);
+
+  // The session: it runs while `joined$` has subscribers (members). It is
+  // written out by hand rather than as a chain of operators kept for the
+  // channel's life, so a joined channel holds a few fields, not dozens of
+  // subscribers and closures: the join itself is still `join$`, a
+  // `defer` plus `timeout` that ends once answered.
+  /** The subscribers of `joined$`; replaced, never changed in place. */
+  private members: readonly Subscriber<JoinedEvent>[] = [];
+  /** The latest join of this session, replayed to late members. */
+  private latestJoin: JoinedEvent | undefined;
+  /** The step under way: a join, or the wait before a rejoin. */
+  private step: Subscription | undefined;
+  /** Watches the connection while a join is held. */
+  private connectionWatch: Subscription | undefined;
+  private releaseSessionInbound: (() => void) | undefined;
+  private joinedBefore = false;
+  private failedJoins = 0;
+  private readonly joinObserver = {
+    next: (joined: JoinedEvent) => this.holdJoin(joined),
+    error: (error: unknown) => this.joinFailed(error),
+  };
 
   constructor(
     private readonly socket: PhoenixSocket,
@@ -191,13 +207,8 @@ export class PhoenixChannel {
     };
     this.state$ = this.state.asObservable();
     this.messages$ = this.messages.asObservable();
-    this.joined$ = defer(() => this.session$()).pipe(
-      share({
-        connector: () => new ReplaySubject<JoinedEvent>(1),
-        resetOnError: true,
-        resetOnComplete: true,
-        resetOnRefCountZero: true,
-      }),
+    this.joined$ = new Observable<JoinedEvent>((member) =>
+      this.addMember(member),
     );
   }
 
@@ -376,43 +387,134 @@ export class PhoenixChannel {
     return this.replies.size;
   }
 
-  private session$(): Observable<JoinedEvent> {
-    return new Observable<JoinedEvent>((subscriber) => {
-      this.leaving?.unsubscribe();
-      this.leaving = undefined;
-      this.active = true;
-      const releaseInbound = this.holdInbound();
-      const membership = this.membership$().subscribe(subscriber);
+  private addMember(member: Subscriber<JoinedEvent>): () => void {
+    this.members = [...this.members, member];
+    if (this.members.length === 1) this.startSession();
+    else if (this.latestJoin !== undefined) member.next(this.latestJoin);
 
-      return () => {
-        membership.unsubscribe();
-        this.leave();
-        releaseInbound();
-      };
-    });
+    return () => this.removeMember(member);
   }
 
-  /** Joins, then rejoins after every loss, until the server closes it. */
-  private membership$(): Observable<JoinedEvent> {
-    let joinedBefore = false;
+  private removeMember(member: Subscriber<JoinedEvent>): void {
+    const rest = this.members.filter((each) => each !== member);
+    if (rest.length === this.members.length) return;
 
-    return defer(() => this.joinAndHold$(joinedBefore)).pipe(
-      tap(() => {
-        joinedBefore = true;
-      }),
-      retry({
-        resetOnSuccess: true,
-        delay: (error, attempt) => {
-          if (!joinedBefore) return throwError(() => error);
-          if (error instanceof ChannelLost && error.reason === "connection") {
-            return this.socketOpen$();
-          }
+    this.members = rest;
+    if (rest.length === 0) this.stopSession();
+  }
 
-          return timer(stepDelay(this.options.rejoinStepsMs, attempt));
-        },
-      }),
-      tap({ complete: () => this.close(), error: () => this.close() }),
-    );
+  private startSession(): void {
+    this.leaving?.unsubscribe();
+    this.leaving = undefined;
+    this.active = true;
+    this.releaseSessionInbound = this.holdInbound();
+    this.joinedBefore = false;
+    this.failedJoins = 0;
+    this.joinAfter(undefined);
+  }
+
+  /** The last member left: cancel what runs, leave, let go of the topic. */
+  private stopSession(): void {
+    this.step?.unsubscribe();
+    this.step = undefined;
+    this.releaseJoin();
+    this.latestJoin = undefined;
+    this.leave();
+    this.releaseSessionInbound?.();
+    this.releaseSessionInbound = undefined;
+  }
+
+  /**
+   * The session ends by itself (the first join failed, or the server
+   * closed the channel): it is stopped first, so a member that subscribes
+   * again when told starts a session of its own.
+   */
+  private endSession(error?: unknown): void {
+    const members = this.members;
+    this.members = [];
+    this.close();
+    this.stopSession();
+
+    for (const member of members) {
+      if (error === undefined) member.complete();
+      else member.error(error);
+    }
+  }
+
+  /** Joins once `wait$` emits (at once without it). */
+  private joinAfter(wait$: Observable<unknown> | undefined): void {
+    const rejoin = this.joinedBefore;
+    const join$ = this.join$(rejoin);
+
+    this.step?.unsubscribe();
+    this.step = (
+      wait$ === undefined
+        ? join$
+        : wait$.pipe(
+            take(1),
+            mergeMap(() => join$),
+          )
+    ).subscribe(this.joinObserver);
+  }
+
+  /**
+   * A join succeeded: watch for its loss (phx_error, phx_close, a closed
+   * connection), then tell the members. The watch is set first, so a
+   * member that leaves on hearing of the join finds it to cancel.
+   */
+  private holdJoin(joined: JoinedEvent): void {
+    this.joinedBefore = true;
+    this.failedJoins = 0;
+    this.latestJoin = joined;
+    this.connectionWatch = this.socket.lifecycle$.subscribe((event) => {
+      if (event.type === "close") this.joinLost("connection");
+    });
+
+    for (const member of this.members) member.next(joined);
+  }
+
+  private releaseJoin(): void {
+    this.connectionWatch?.unsubscribe();
+    this.connectionWatch = undefined;
+  }
+
+  /** phx_error or phx_close for the join being held. */
+  private channelSignal(event: string): void {
+    if (event === PhoenixEvent.close) this.endSession();
+    else this.joinLost("crash");
+  }
+
+  /**
+   * The held join is gone: rejoin as soon as the socket is open again
+   * after a lost connection, after the rejoin backoff after a crash.
+   */
+  private joinLost(cause: "connection" | "crash"): void {
+    this.releaseJoin();
+    this.lose();
+    this.failedJoins += 1;
+
+    if (cause === "connection") this.joinAfter(this.socketOpen$());
+    else this.joinAfter(this.rejoinDelay$());
+  }
+
+  /** The first join's failure ends the session; a rejoin's is retried. */
+  private joinFailed(error: unknown): void {
+    if (!this.joinedBefore) {
+      this.endSession(error);
+      return;
+    }
+
+    this.failedJoins += 1;
+    this.joinAfter(this.rejoinDelay$());
+  }
+
+  /**
+   * ```
+   * rejoinStepsMs [1000, 2000]: failures 1, 2, 3 wait 1000, 2000, 2000
+   * ```
+   */
+  private rejoinDelay$(): Observable<number> {
+    return timer(stepDelay(this.options.rejoinStepsMs, this.failedJoins));
   }
 
   /**
@@ -481,52 +583,6 @@ export class PhoenixChannel {
       joinRef: ref,
       response: reply.response,
       rejoin,
-    };
-  }
-
-  /**
-   * One join, then holds it: emits the join, then completes on
-   * `phx_close` and errors with ChannelLost on `phx_error` or when the
-   * connection closes. While held, it costs one subscription to the
-   * socket's lifecycle and a hook that `receive` calls.
-   */
-  private joinAndHold$(rejoin: boolean): Observable<JoinedEvent> {
-    return new Observable<JoinedEvent>((subscriber) => {
-      let releaseHold: (() => void) | undefined;
-      const joining = this.join$(rejoin).subscribe({
-        next: (joined) => {
-          subscriber.next(joined);
-          releaseHold = this.holdUntilLost(subscriber);
-        },
-        error: (error) => subscriber.error(error),
-      });
-
-      return () => {
-        joining.unsubscribe();
-        releaseHold?.();
-      };
-    });
-  }
-
-  private holdUntilLost(subscriber: Subscriber<JoinedEvent>): () => void {
-    const lost = (signal: string): void => {
-      if (signal === PhoenixEvent.close) {
-        subscriber.complete();
-        return;
-      }
-
-      this.lose();
-      const cause = signal === PhoenixEvent.error ? "crash" : "connection";
-      subscriber.error(new ChannelLost(cause));
-    };
-    this.onSignal = lost;
-    const closed = this.socket.lifecycle$.subscribe((event) => {
-      if (event.type === "close") lost(CONNECTION_CLOSED);
-    });
-
-    return () => {
-      closed.unsubscribe();
-      if (this.onSignal === lost) this.onSignal = undefined;
     };
   }
 
@@ -640,7 +696,7 @@ export class PhoenixChannel {
       message.event === PhoenixEvent.error ||
       message.event === PhoenixEvent.close
     ) {
-      this.onSignal?.(message.event);
+      if (this.connectionWatch !== undefined) this.channelSignal(message.event);
     }
 
     // Subject.next allocates on every call: skipped when nobody listens.
