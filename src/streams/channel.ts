@@ -147,20 +147,17 @@ export class PhoenixChannel {
    * ```
    */
   readonly joined$: Observable<JoinedEvent>;
-  /** Where the channel is; replays the current state. */
-  readonly state$: Observable<ChannelState>;
-  /** Every inbound message of the current join, hot. */
-  readonly messages$: Observable<PhoenixMessage>;
 
   private readonly options: ResolvedChannelOptions;
   private readonly state = new BehaviorSubject<ChannelState>("closed");
-  private readonly messages = new Subject<PhoenixMessage>();
-  private readonly events = new MessageRouter((message) => message.event);
   private readonly replies = new PendingReplies();
-  private readonly deadlines = new DeadlineQueue();
   private readonly buffer: PushBuffer;
   private readonly replyScope: ReplyScope;
-  private readonly left = new Subject<LeaveOutcome>();
+  // Made on first use: a channel that nobody asks for its messages, its
+  // events or its leave does not carry their subjects.
+  private messages: Subject<PhoenixMessage> | undefined;
+  private events: MessageRouter | undefined;
+  private left: Subject<LeaveOutcome> | undefined;
   private joinRef: string | undefined;
   private active = false;
   private lastLeave: LeaveOutcome = "skipped";
@@ -168,8 +165,6 @@ export class PhoenixChannel {
   /** The route of this topic's messages, while somebody holds it. */
   private inbound: Subscription | undefined;
   private inboundHolders = 0;
-  private readonly receiveMessage = (message: PhoenixMessage): void =>
-    this.receive(message);
 
   // The session: it runs while `joined$` has subscribers (members). It is
   // written out by hand rather than as a chain of operators kept for the
@@ -187,10 +182,6 @@ export class PhoenixChannel {
   private releaseSessionInbound: (() => void) | undefined;
   private joinedBefore = false;
   private failedJoins = 0;
-  private readonly joinObserver = {
-    next: (joined: JoinedEvent) => this.holdJoin(joined),
-    error: (error: unknown) => this.joinFailed(error),
-  };
 
   constructor(
     private readonly socket: PhoenixSocket,
@@ -202,14 +193,24 @@ export class PhoenixChannel {
     this.replyScope = {
       topic,
       replies: this.replies,
-      deadlines: this.deadlines,
+      deadlines: new DeadlineQueue(),
       buffer: this.buffer,
     };
-    this.state$ = this.state.asObservable();
-    this.messages$ = this.messages.asObservable();
     this.joined$ = new Observable<JoinedEvent>((member) =>
       this.addMember(member),
     );
+  }
+
+  /** Where the channel is; replays the current state. */
+  get state$(): Observable<ChannelState> {
+    return this.state.asObservable();
+  }
+
+  /** Every inbound message of the current join, hot. */
+  get messages$(): Observable<PhoenixMessage> {
+    this.messages ??= new Subject<PhoenixMessage>();
+
+    return this.messages.asObservable();
   }
 
   /** The current state. */
@@ -226,6 +227,8 @@ export class PhoenixChannel {
    * ```
    */
   event$(event: string): Observable<PhoenixMessage> {
+    this.events ??= new MessageRouter((message) => message.event);
+
     return this.events.route$(event);
   }
 
@@ -373,6 +376,8 @@ export class PhoenixChannel {
     return defer(() => {
       if (!this.active && this.leaving === undefined) return of(this.lastLeave);
 
+      this.left ??= new Subject<LeaveOutcome>();
+
       return this.left.pipe(take(1));
     });
   }
@@ -454,7 +459,10 @@ export class PhoenixChannel {
             take(1),
             mergeMap(() => join$),
           )
-    ).subscribe(this.joinObserver);
+    ).subscribe({
+      next: (joined) => this.holdJoin(joined),
+      error: (error: unknown) => this.joinFailed(error),
+    });
   }
 
   /**
@@ -463,6 +471,7 @@ export class PhoenixChannel {
    * member that leaves on hearing of the join finds it to cancel.
    */
   private holdJoin(joined: JoinedEvent): void {
+    this.step = undefined;
     this.joinedBefore = true;
     this.failedJoins = 0;
     this.latestJoin = joined;
@@ -594,7 +603,7 @@ export class PhoenixChannel {
     this.inboundHolders += 1;
     this.inbound ??= this.socket
       .topic$(this.topic)
-      .subscribe(this.receiveMessage);
+      .subscribe((message) => this.receive(message));
     let held = true;
 
     return () => {
@@ -671,7 +680,7 @@ export class PhoenixChannel {
     this.leaving = undefined;
     this.lastLeave = outcome;
     this.close();
-    this.left.next(outcome);
+    this.left?.next(outcome);
   }
 
   private close(): void {
@@ -700,8 +709,8 @@ export class PhoenixChannel {
     }
 
     // Subject.next allocates on every call: skipped when nobody listens.
-    if (this.messages.observed) this.messages.next(message);
-    this.events.route(message);
+    if (this.messages?.observed) this.messages.next(message);
+    this.events?.route(message);
   }
 
   private canSend(): boolean {
