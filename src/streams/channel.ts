@@ -206,11 +206,16 @@ export class PhoenixChannel {
     return this.state.asObservable();
   }
 
-  /** Every inbound message of the current join, hot. */
+  /**
+   * Every inbound message of the current join, hot; completes when the
+   * channel closes (left, closed by the server, or its join failed).
+   */
   get messages$(): Observable<PhoenixMessage> {
-    this.messages ??= new Subject<PhoenixMessage>();
+    return defer(() => {
+      this.messages ??= new Subject<PhoenixMessage>();
 
-    return this.messages.asObservable();
+      return this.messages;
+    });
   }
 
   /** The current state. */
@@ -219,7 +224,8 @@ export class PhoenixChannel {
   }
 
   /**
-   * The messages of one event, hot, routed with one map lookup.
+   * The messages of one event, hot, routed with one map lookup; completes
+   * when the channel closes.
    *
    * @example
    * ```ts
@@ -227,9 +233,11 @@ export class PhoenixChannel {
    * ```
    */
   event$(event: string): Observable<PhoenixMessage> {
-    this.events ??= new MessageRouter((message) => message.event);
+    return defer(() => {
+      this.events ??= new MessageRouter((message) => message.event);
 
-    return this.events.route$(event);
+      return this.events.route$(event);
+    });
   }
 
   /**
@@ -688,6 +696,21 @@ export class PhoenixChannel {
     this.failBuffered();
     this.replies.failAll((event) => new ChannelClosedError(this.topic, event));
     if (this.state.value !== "closed") this.state.next("closed");
+    this.endMessageStreams();
+  }
+
+  /**
+   * A closed channel's message streams complete, so nobody waits on them
+   * for ever; a later join starts new ones.
+   */
+  private endMessageStreams(): void {
+    const messages = this.messages;
+    const events = this.events;
+    this.messages = undefined;
+    this.events = undefined;
+
+    messages?.complete();
+    events?.completeAll();
   }
 
   private failBuffered(): void {
@@ -701,16 +724,18 @@ export class PhoenixChannel {
     if (message.join_ref !== null && message.join_ref !== this.joinRef) return;
 
     if (message.event === PhoenixEvent.reply) this.replies.settle(message);
-    else if (
-      message.event === PhoenixEvent.error ||
-      message.event === PhoenixEvent.close
-    ) {
-      if (this.connectionWatch !== undefined) this.channelSignal(message.event);
-    }
 
     // Subject.next allocates on every call: skipped when nobody listens.
     if (this.messages?.observed) this.messages.next(message);
     this.events?.route(message);
+
+    // After the message went out: phx_close ends the streams it came on.
+    const { event } = message;
+    const isSignal =
+      event === PhoenixEvent.error || event === PhoenixEvent.close;
+    if (isSignal && this.connectionWatch !== undefined) {
+      this.channelSignal(event);
+    }
   }
 
   private canSend(): boolean {

@@ -50,6 +50,19 @@ export class MessageRouter {
     });
   }
 
+  /**
+   * Completes every subscriber of every key and forgets them all: the
+   * streams of something that has ended.
+   */
+  completeAll(): void {
+    const routes = [...this.routes.values()];
+    this.routes.clear();
+
+    for (const subscribers of routes) {
+      for (const subscriber of subscribers) subscriber.complete();
+    }
+  }
+
   /** How many keys have subscribers; for tests and diagnostics. */
   get size(): number {
     return this.routes.size;

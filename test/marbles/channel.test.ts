@@ -343,6 +343,31 @@ describe("PhoenixChannel", () => {
     });
   });
 
+  it("should complete the channel's message streams on phx_close", () => {
+    createTestScheduler().run(({ expectObservable }) => {
+      const { hub, socket, channel } = setup();
+      channel.joined$.subscribe();
+      at(5, () => hub.latest().push([null, null, topic, "hello", {}]));
+      at(10, () => {
+        const joinRef = hub.framesOf("phx_join")[0]?.frame[0] ?? null;
+        hub.latest().push([joinRef, null, topic, "phx_close", {}]);
+      });
+      stopAt(30, socket);
+
+      const events = (source: typeof channel.messages$) =>
+        source.pipe(map((message) => message.event));
+      // The join's reply at 2 is a message of the channel too.
+      expectObservable(events(channel.messages$)).toBe("2ms r 2ms a 4ms (b|)", {
+        r: "phx_reply",
+        a: "hello",
+        b: "phx_close",
+      });
+      expectObservable(events(channel.event$("hello"))).toBe("5ms a 4ms |", {
+        a: "hello",
+      });
+    });
+  });
+
   it("should send nothing for a buffered push that was unsubscribed", () => {
     createTestScheduler().run(() => {
       const { hub, socket, channel } = setup({ openAfterMs: 10 });
