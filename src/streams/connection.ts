@@ -169,13 +169,16 @@ function unexpectedClose(
 }
 
 /**
- * Closes a socket whose listeners are gone. One still connecting is
- * destroyed, since there is no handshake to wait for; an open one gets a
- * normal close.
+ * Closes a socket whose listeners are gone. An open one gets a normal
+ * close. One still connecting is destroyed, since there is no handshake
+ * to wait for; so is one already closing: whoever waited for its
+ * handshake (a disconnect, bounded by its own timeout) has stopped
+ * waiting, and `ws` would otherwise keep it and a timer alive for 30 s
+ * when the peer never answers, as after a heartbeat timeout.
  */
 function closeQuietly(socket: WebSocketLike): void {
-  if (socket.readyState === ReadyState.connecting) destroy(socket);
-  else if (socket.readyState === ReadyState.open) socket.close(1000);
+  if (socket.readyState === ReadyState.open) socket.close(1000);
+  else if (socket.readyState !== ReadyState.closed) destroy(socket);
 }
 
 function destroy(socket: WebSocketLike): void {

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
 import { filter, firstValueFrom, take, timeout, toArray } from "rxjs";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -232,4 +234,72 @@ describe("PhoenixSocket against the test hub", () => {
     expect(client.currentState).toBe("closed");
     expect(activeHandles()).toEqual(before);
   });
+
+  it("destroys a connection whose peer never answers its close", async () => {
+    const deaf = await startDeafServer();
+    const before = activeHandles();
+    socket = new PhoenixSocket({
+      url: `ws://127.0.0.1:${deaf.port}/debug_socket`,
+      heartbeatIntervalMs: 20,
+      closeTimeoutMs: 50,
+      reconnectStepsMs: [10],
+      jitter: false,
+    });
+    const timedOut = firstValueFrom(
+      socket.errors$.pipe(
+        filter((error) => error instanceof HeartbeatTimeoutError),
+        timeout(WAIT_MS),
+      ),
+    );
+    socket.connect();
+    await timedOut;
+    await socket.disconnect();
+
+    // A destroyed socket lets go of its handle on a later turn of the
+    // event loop; one left to `ws` would stay for its 30 s close timeout.
+    const settled = await handlesSettleTo(before, 1_000);
+    deaf.stop();
+
+    expect(settled).toEqual(before);
+  });
 });
+
+/**
+ * A WebSocket server in a process of its own that accepts connections and
+ * then reads nothing from them: heartbeats go unanswered and a close is
+ * never acknowledged, as with a hung peer. Being in another process, its
+ * sockets do not count among this process's handles.
+ */
+async function startDeafServer(): Promise<{ port: number; stop(): void }> {
+  const script = `
+    const { WebSocketServer } = require("ws");
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    server.on("connection", (_peer, request) => request.socket.pause());
+    server.on("listening", () => console.log(server.address().port));
+  `;
+  const child = spawn(process.execPath, ["-e", script], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const [line] = await once(child.stdout, "data");
+
+  return { port: Number(String(line).trim()), stop: () => child.kill() };
+}
+
+/** Polls until the handles are `expected`; returns the last reading. */
+async function handlesSettleTo(
+  expected: string[],
+  withinMs: number,
+): Promise<string[]> {
+  const deadline = Date.now() + withinMs;
+  let handles = activeHandles();
+  while (Date.now() < deadline && !sameList(handles, expected)) {
+    await new Promise((resolve) => setImmediate(resolve));
+    handles = activeHandles();
+  }
+
+  return handles;
+}
+
+function sameList(left: string[], right: string[]): boolean {
+  return left.join() === right.join();
+}
