@@ -18,7 +18,7 @@ import { ConfigurationError } from "../errors.js";
  * ```
  */
 export interface HubEnvironment {
-  /** HUB_WS_URL without a trailing slash. */
+  /** HUB_WS_URL without a trailing slash (it has no query or fragment). */
   hubUrl: string;
   /** HUB_MODE: `debug` (the default) or a release environment name. */
   mode: string;
@@ -43,6 +43,7 @@ const MODE_PATTERN = /^[a-z][a-z0-9_]*$/;
 const DEBUG_ON = new Set(["1", "true", "yes", "on", "*"]);
 const DEBUG_OFF = new Set(["", "0", "false", "no", "off"]);
 const NAMESPACE_PATTERN = /^[A-Za-z0-9_.:*-]+$/;
+const ATOMEMO_NAMESPACES = ["atomemo", "atomemo:transporter"];
 
 /**
  * Reads and checks the environment.
@@ -80,19 +81,47 @@ function checkUrl(value: string | undefined, problems: string[]): string {
     return "";
   }
 
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== "ws:" && protocol !== "wss:") {
-    problems.push(
-      `HUB_WS_URL must be a ws:// or wss:// URL, got ${JSON.stringify(value)}`,
+  const url = value.trim();
+  problems.push(...urlProblems(url));
+
+  return url.replace(/\/+$/, "");
+}
+
+/** What is wrong with a HUB_WS_URL that is set: one line per problem. */
+function urlProblems(url: string): string[] {
+  const found: string[] = [];
+  if (!isWebSocketUrl(url)) {
+    found.push(
+      `HUB_WS_URL must be a ws:// or wss:// URL, got ${quoteUrl(url)}`,
     );
   }
 
-  return value.trim().replace(/\/+$/, "");
+  if (/[?#]/.test(url)) {
+    found.push(
+      "HUB_WS_URL must have no query string (?...) or fragment (#...), " +
+        `got ${quoteUrl(url)}`,
+    );
+  }
+
+  return found;
+}
+
+function isWebSocketUrl(value: string): boolean {
+  try {
+    const { protocol } = new URL(value);
+    return protocol === "ws:" || protocol === "wss:";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The URL quoted for a problem line, its query string and fragment
+ * replaced by `...`: they may hold an API key.
+ */
+function quoteUrl(value: string): string {
+  const shown = value.replace(/\?[^#]*/, "?...").replace(/#.*/, "#...");
+  return JSON.stringify(shown);
 }
 
 function checkMode(value: string | undefined, problems: string[]): string {
@@ -140,15 +169,27 @@ function checkDebug(value: string | undefined, problems: string[]): boolean {
     return false;
   }
 
-  return namespaces.some(enablesAtomemo);
+  return enablesAtomemo(namespaces);
 }
 
-/** Whether a `debug`-style namespace pattern covers this library. */
-function enablesAtomemo(namespace: string): boolean {
-  if (namespace.startsWith("-")) return false;
+/**
+ * Whether a `debug`-style namespace list turns this library's log on: one
+ * pattern covers `atomemo` or `atomemo:transporter`, and no `-` pattern
+ * excludes either of them (an exclusion wins over an inclusion).
+ */
+function enablesAtomemo(namespaces: readonly string[]): boolean {
+  const excluded = namespaces.filter((namespace) => namespace.startsWith("-"));
+  const included = namespaces.filter((namespace) => !namespace.startsWith("-"));
+  const covers = (pattern: string) =>
+    ATOMEMO_NAMESPACES.some((name) => matchesNamespace(pattern, name));
 
-  const pattern = new RegExp(
-    `^${namespace.replace(/[.]/g, "\\.").replace(/\*/g, ".*")}$`,
-  );
-  return pattern.test("atomemo") || pattern.test("atomemo:transporter");
+  if (excluded.some((pattern) => covers(pattern.slice(1)))) return false;
+
+  return included.some(covers);
+}
+
+/** `debug`'s matching: the whole name, `*` standing for any characters. */
+function matchesNamespace(pattern: string, name: string): boolean {
+  const escaped = pattern.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped.replace(/\*/g, ".*")}$`).test(name);
 }
