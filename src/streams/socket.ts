@@ -335,8 +335,13 @@ export class PhoenixSocket {
   private attempt(): Observable<Connection> {
     this.connectionCount += 1;
     const id = this.connectionCount;
-    const url = endpointUrl(this.options.url, this.options.params());
     this.state.next("connecting");
+    let url: string;
+    try {
+      url = endpointUrl(this.options.url, this.options.params());
+    } catch (cause) {
+      return this.paramsFailed(cause);
+    }
     this.log.debug(
       { kind: "TRANSPORT:CONNECTING", connectionId: id },
       `Connecting to ${maskUrl(url)}`,
@@ -449,6 +454,19 @@ export class PhoenixSocket {
     // of every message, so they skip it.
     if (this.messages.observed) this.messages.next(message);
     this.router.route(message);
+  }
+
+  /**
+   * The params function threw: the attempt fails like one that could not
+   * connect (so the backoff applies and a later attempt may succeed), and
+   * the error is reported rather than lost.
+   */
+  private paramsFailed(cause: unknown): Observable<never> {
+    const error = new CallbackError("params", cause);
+    this.reportError(error);
+    this.state.next("closed");
+
+    return throwError(() => error);
   }
 
   private openTimedOut(): ConnectionError {

@@ -414,6 +414,40 @@ describe("PhoenixSocket", () => {
     });
   });
 
+  it("should report a params function that throws, and retry with backoff", () => {
+    createTestScheduler().run(({ expectObservable }) => {
+      let calls = 0;
+      const server = openingServer(1);
+      const socket = new PhoenixSocket({
+        url,
+        WebSocket: server.WebSocket,
+        params: () => {
+          calls += 1;
+          if (calls < 3) throw new Error("no key yet");
+          return { api_key: "key" };
+        },
+        heartbeatIntervalMs: 1_000,
+        reconnectStepsMs: [5],
+        jitter: false,
+      });
+      const errors$ = socket.errors$.pipe(
+        map((error) => `${error.name}: ${error.message}`),
+      );
+
+      at(1, () => socket.connect());
+      at(20, () => void socket.disconnect());
+
+      // Attempts at 1 and 6 fail at once; the third opens at 12.
+      expectObservable(socket.state$).toBe(
+        "x (kx) 1ms (kx) 1ms k o 7ms (zx)",
+        states,
+      );
+      expectObservable(errors$).toBe("- a 4ms a", {
+        a: "CallbackError: The params callback threw: no key yet",
+      });
+    });
+  });
+
   it("should drop a malformed frame, report it, and stay open", () => {
     createTestScheduler().run(({ expectObservable }) => {
       const server = openingServer(1);
