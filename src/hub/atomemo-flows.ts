@@ -57,6 +57,10 @@ export function handleChannelEvent(
     // without waiting for a reply.
     context.requests.settle(connection, message);
   } else {
+    // A Phoenix channel with no handle_in clause for the event would crash;
+    // the test hub echoes it instead, so that tests and benchmarks can
+    // push any event and get a reply. Logged, since a real hub would not.
+    context.logger.debug({ topic: message.topic, event }, "event echoed");
     sendReply(context, connection, message, "ok", echoOf(message.payload));
   }
 }
