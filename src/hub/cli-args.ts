@@ -17,6 +17,7 @@ export type CliCommand =
 
 /** A command line `atomemo-hub` cannot run; the CLI exits with code 2. */
 export class CliArgumentError extends Error {
+  /** Stable error code, always `"hub:cli_argument"`. */
   readonly code = "hub:cli_argument";
 
   constructor(message: string) {

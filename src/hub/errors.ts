@@ -7,6 +7,7 @@
  * }
  */
 export class HubError extends Error {
+  /** Stable machine-readable code, e.g. `"hub:request_timeout"`. */
   readonly code: string;
 
   constructor(code: string, message: string, options?: ErrorOptions) {
@@ -23,6 +24,7 @@ export class HubError extends Error {
  * hub.push("debug_plugin:absent", "x", {}); // throws HubTopicNotJoinedError
  */
 export class HubTopicNotJoinedError extends HubError {
+  /** The topic no connection has joined. */
   readonly topic: string;
 
   constructor(topic: string, action: string) {
@@ -42,9 +44,13 @@ export class HubTopicNotJoinedError extends HubError {
  * // rejects: "Timeout after 50 ms waiting for invoke_tool_response ..."
  */
 export class HubRequestTimeoutError extends HubError {
+  /** The channel topic the request was sent on. */
   readonly topic: string;
+  /** The request event, e.g. `"invoke_tool"`. */
   readonly event: string;
+  /** The `request_id` the hub sent with the request. */
   readonly requestId: string;
+  /** How long the hub waited for the answer, in ms. */
   readonly timeoutMs: number;
 
   constructor(info: RequestInfo & { timeoutMs: number }) {
@@ -69,8 +75,11 @@ export class HubRequestTimeoutError extends HubError {
  * hub.dropConnections(); // pending rejects with HubChannelClosedError
  */
 export class HubChannelClosedError extends HubError {
+  /** The channel topic that closed. */
   readonly topic: string;
+  /** The unanswered request event, e.g. `"invoke_tool"`. */
   readonly event: string;
+  /** The `request_id` of the unanswered request. */
   readonly requestId: string;
 
   constructor(info: RequestInfo & { reason: string }) {
@@ -92,6 +101,7 @@ export class HubChannelClosedError extends HubError {
  * await hub.waitForFrame((f) => f.event === "never", 100); // rejects
  */
 export class HubWaitTimeoutError extends HubError {
+  /** How long `waitForFrame` was allowed to wait, in ms. */
   readonly timeoutMs: number;
 
   constructor(timeoutMs: number, closed: boolean) {

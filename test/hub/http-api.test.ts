@@ -124,6 +124,63 @@ describe("HTTP API", () => {
     });
   });
 
+  it("POST /invoke answers 413 to a body over 1 MiB and keeps serving", async () => {
+    const padding = "x".repeat(1024 * 1024);
+    const response = await invoke({
+      plugin: "demo",
+      tool: "t",
+      parameters: { padding },
+      timeout_ms: 30,
+    });
+
+    expect(response.status).toBe(413);
+    expect(await response.json()).toEqual({ error: "body over 1048576 bytes" });
+    await plugin.roundTrip();
+    expect(plugin.frames((f) => f[3] === "invoke_tool")).toEqual([]);
+    const listing = await fetch(`${http}/plugins`);
+    expect(listing.status).toBe(200);
+    expect(await listing.json()).toMatchObject({ plugins: [{ topic: TOPIC }] });
+  });
+
+  it("POST /invoke answers 502 when the plugin leaves before answering", async () => {
+    const responsePromise = invoke({ plugin: "demo", tool: "t" });
+    await plugin.nextFrame((f) => f[3] === "invoke_tool");
+    plugin.send([joinRef, "9", TOPIC, "phx_leave", {}]);
+    const response = await responsePromise;
+
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({
+      error: expect.stringMatching(
+        /^Channel debug_plugin:demo closed \(left\) before invoke_tool /,
+      ),
+    });
+  });
+
+  it("POST /invoke finds a release plugin by the name in its topic", async () => {
+    const releaseTopic = "release_plugin:weather__production__1.2.0";
+    const release = await connectRaw(hub, { mode: "release" });
+    try {
+      const releaseJoinRef = await release.join(releaseTopic);
+      const responsePromise = invoke({ plugin: "weather", tool: "t" });
+      const request = await release.nextFrame((f) => f[3] === "invoke_tool");
+      const { request_id } = request[4] as { request_id: string };
+      release.send([
+        releaseJoinRef,
+        "9",
+        releaseTopic,
+        "invoke_tool_response",
+        { request_id, data: "sunny" },
+      ]);
+      const response = await responsePromise;
+
+      expect(request[2]).toBe(releaseTopic);
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual({ data: "sunny" });
+    } finally {
+      await release.close();
+    }
+  });
+
   it.each([
     ["bad JSON", "{nope", /^body is not JSON/],
     ["a JSON array", "[]", /^body must be a JSON object/],
