@@ -57,6 +57,7 @@ export {
   type PhoenixMessage,
   type ReplyPayload,
 } from "./streams/message.js";
+export type { MessageSink } from "./streams/message-router.js";
 export type { OutboundPush } from "./streams/outbound-push.js";
 export {
   type LifecycleEvent,

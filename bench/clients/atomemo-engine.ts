@@ -5,12 +5,12 @@
  * `atomemo`, it tells what the engine costs and what the channel layer
  * adds on top.
  *
- * Per joined topic: one `topic$` subscription, routed by a map lookup;
+ * Per joined topic: one sink attached to the socket's route of the topic
+ * (`attachTopic`, a map lookup per message);
  * replies are matched by ref in one map. No timeouts, no rejoin, no
  * buffer, like the baseline. The library runs as built
  * (`built-library.ts`).
  */
-import type { Subscription } from "rxjs";
 import type * as Library from "../../src/index.js";
 import { loadBuiltLibrary, openSocket } from "./built-library.js";
 import type {
@@ -29,7 +29,6 @@ interface PendingReply {
 
 interface JoinedTopic {
   joinRef: string;
-  route: Subscription;
   handlers: Map<string, Set<EventHandler>>;
 }
 
@@ -50,8 +49,8 @@ class AtomemoEngineClient implements BenchClient {
   async join(topic: string): Promise<void> {
     const socket = this.requireSocket();
     const joinRef = socket.makeRef();
-    const route = socket.topic$(topic).subscribe(this.receive);
-    this.topics.set(topic, { joinRef, route, handlers: new Map() });
+    socket.attachTopic(topic, this.sink);
+    this.topics.set(topic, { joinRef, handlers: new Map() });
 
     await this.sendWithReply(joinRef, joinRef, topic, "phx_join", {});
   }
@@ -86,7 +85,9 @@ class AtomemoEngineClient implements BenchClient {
   }
 
   async close(): Promise<void> {
-    for (const { route } of this.topics.values()) route.unsubscribe();
+    for (const topic of this.topics.keys()) {
+      this.socket?.detachTopic(topic, this.sink);
+    }
     await this.socket?.disconnect();
   }
 
@@ -105,8 +106,12 @@ class AtomemoEngineClient implements BenchClient {
     });
   }
 
-  /** One handler for every topic (a closure per topic would cost heap). */
-  private readonly receive = (message: Library.PhoenixMessage): void => {
+  /** One sink for every topic (an object per topic would cost heap). */
+  private readonly sink = {
+    next: (message: Library.PhoenixMessage) => this.receive(message),
+  };
+
+  private receive(message: Library.PhoenixMessage): void {
     const { topic, event, ref, payload } = message;
     if (event === "phx_reply" && ref !== null) {
       this.settle(topic, ref, payload as ReplyPayload);
@@ -115,7 +120,7 @@ class AtomemoEngineClient implements BenchClient {
 
     const handlers = this.topics.get(topic)?.handlers.get(event);
     for (const handler of handlers ?? []) handler(payload);
-  };
+  }
 
   private settle(topic: string, ref: string, reply: ReplyPayload): void {
     const pending = this.pendingReplies.get(ref);

@@ -45,7 +45,7 @@ import {
   type PhoenixMessage,
   type ReplyPayload,
 } from "./message.js";
-import { MessageRouter } from "./message-router.js";
+import { MessageRouter, type MessageSink } from "./message-router.js";
 import { OutboundPush } from "./outbound-push.js";
 import { PendingReplies, type ReplyWaiter } from "./pending-replies.js";
 import { PushBuffer } from "./push-buffer.js";
@@ -162,8 +162,10 @@ export class PhoenixChannel {
   private active = false;
   private lastLeave: LeaveOutcome = "skipped";
   private leaving: Subscription | undefined;
-  /** The route of this topic's messages, while somebody holds it. */
-  private inbound: Subscription | undefined;
+  /** Takes this topic's messages from the socket, while held. */
+  private readonly inbound: MessageSink = {
+    next: (message) => this.receive(message),
+  };
   private inboundHolders = 0;
 
   // The session: it runs while `joined$` has subscribers (members). It is
@@ -179,7 +181,7 @@ export class PhoenixChannel {
   private step: Subscription | undefined;
   /** Watches the connection while a join is held. */
   private connectionWatch: Subscription | undefined;
-  private releaseSessionInbound: (() => void) | undefined;
+  private sessionHoldsInbound = false;
   private joinedBefore = false;
   private failedJoins = 0;
 
@@ -420,7 +422,8 @@ export class PhoenixChannel {
     this.leaving?.unsubscribe();
     this.leaving = undefined;
     this.active = true;
-    this.releaseSessionInbound = this.holdInbound();
+    this.holdInbound();
+    this.sessionHoldsInbound = true;
     this.joinedBefore = false;
     this.failedJoins = 0;
     this.joinAfter(undefined);
@@ -433,8 +436,10 @@ export class PhoenixChannel {
     this.releaseJoin();
     this.latestJoin = undefined;
     this.leave();
-    this.releaseSessionInbound?.();
-    this.releaseSessionInbound = undefined;
+    if (this.sessionHoldsInbound) {
+      this.sessionHoldsInbound = false;
+      this.releaseInbound();
+    }
   }
 
   /**
@@ -605,25 +610,20 @@ export class PhoenixChannel {
 
   /**
    * Keeps this topic's messages coming while somebody holds them: the
-   * session, and a leave waiting for its reply. Returns the release.
+   * session, and a leave waiting for its reply.
    */
-  private holdInbound(): () => void {
+  private holdInbound(): void {
     this.inboundHolders += 1;
-    this.inbound ??= this.socket
-      .topic$(this.topic)
-      .subscribe((message) => this.receive(message));
-    let held = true;
+    if (this.inboundHolders === 1) {
+      this.socket.attachTopic(this.topic, this.inbound);
+    }
+  }
 
-    return () => {
-      if (!held) return;
-
-      held = false;
-      this.inboundHolders -= 1;
-      if (this.inboundHolders > 0) return;
-
-      this.inbound?.unsubscribe();
-      this.inbound = undefined;
-    };
+  private releaseInbound(): void {
+    this.inboundHolders -= 1;
+    if (this.inboundHolders === 0) {
+      this.socket.detachTopic(this.topic, this.inbound);
+    }
   }
 
   /** Emits once when the socket's connection closes. */
@@ -658,7 +658,7 @@ export class PhoenixChannel {
 
     this.state.next("leaving");
     const ref = this.socket.makeRef();
-    const releaseInbound = this.holdInbound();
+    this.holdInbound();
     const answer$ = merge(
       this.replies
         .reply$(ref, PhoenixEvent.leave)
@@ -676,7 +676,7 @@ export class PhoenixChannel {
           first: this.options.leaveTimeoutMs,
           with: () => of<LeaveOutcome>("timeout"),
         }),
-        finalize(releaseInbound),
+        finalize(() => this.releaseInbound()),
       )
       .subscribe({
         next: (outcome) => this.finishLeave(outcome),

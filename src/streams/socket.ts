@@ -54,7 +54,7 @@ import {
 import { type HeartbeatEvent, heartbeat } from "./heartbeat.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { PHOENIX_TOPIC, PhoenixEvent, type PhoenixMessage } from "./message.js";
-import { MessageRouter } from "./message-router.js";
+import { MessageRouter, type MessageSink } from "./message-router.js";
 import type { WebSocketConstructor } from "./websocket.js";
 
 /**
@@ -311,6 +311,27 @@ export class PhoenixSocket {
    */
   topic$(topic: string): Observable<PhoenixMessage> {
     return this.router.route$(topic);
+  }
+
+  /**
+   * Hands the inbound messages of `topic` to `sink` until
+   * {@link detachTopic}: what {@link topic$} does, without the objects of
+   * a subscription, for routes held for a channel's whole life.
+   *
+   * @example
+   * ```ts
+   * const sink = { next: (message: PhoenixMessage) => console.log(message) };
+   * socket.attachTopic("room:1", sink);
+   * socket.detachTopic("room:1", sink);
+   * ```
+   */
+  attachTopic(topic: string, sink: MessageSink): void {
+    this.router.attach(topic, sink);
+  }
+
+  /** Stops what {@link attachTopic} started; a no-op for an unknown sink. */
+  detachTopic(topic: string, sink: MessageSink): void {
+    this.router.detach(topic, sink);
   }
 
   /**

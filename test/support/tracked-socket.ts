@@ -3,7 +3,8 @@
  * marble test can assert with `expectSubscriptions` when the channel
  * subscribes to them and when it lets go.
  */
-import { merge, type Observable } from "rxjs";
+import { merge, type Observable, type Subscription } from "rxjs";
+import type { MessageSink } from "../../src/streams/message-router.js";
 import type { PhoenixSocket } from "../../src/streams/socket.js";
 import type { SubscriptionLog } from "./fake-websocket.js";
 
@@ -12,7 +13,7 @@ type Probe = Observable<never> & { subscriptions: SubscriptionLog[] };
 
 /** The subscriptions to each stream of the socket, as they happen. */
 export interface SocketProbes {
-  /** To `topic$(topic)`, of every topic. */
+  /** To `topic$(topic)` and `attachTopic(topic, …)`, of every topic. */
   topic: SubscriptionLog[];
   lifecycle: SubscriptionLog[];
   state: SubscriptionLog[];
@@ -20,8 +21,9 @@ export interface SocketProbes {
 
 /**
  * Makes every subscription to `topic$`, `lifecycle$` and `state$` of
- * `socket` also subscribe to a probe that emits nothing, so that its life
- * shows in the probe's log. Call it inside `TestScheduler.run`, with its
+ * `socket`, and every `attachTopic` until its `detachTopic`, also
+ * subscribe to a probe that emits nothing, so that its life shows in the
+ * probe's log. Call it inside `TestScheduler.run`, with its
  * `hot`, before the channel is created: the channel takes its topic stream
  * when it is built.
  *
@@ -44,6 +46,7 @@ export function probeSocket(
   const topic$ = socket.topic$.bind(socket);
 
   socket.topic$ = (name) => merge(topic$(name), topic);
+  probeAttachments(socket, topic);
   Object.defineProperty(socket, "lifecycle$", {
     value: merge(socket.lifecycle$, lifecycle),
   });
@@ -55,5 +58,22 @@ export function probeSocket(
     topic: topic.subscriptions,
     lifecycle: lifecycle.subscriptions,
     state: state.subscriptions,
+  };
+}
+
+/** Subscribes to `probe` from each `attachTopic` to its `detachTopic`. */
+function probeAttachments(socket: PhoenixSocket, probe: Probe): void {
+  const attach = socket.attachTopic.bind(socket);
+  const detach = socket.detachTopic.bind(socket);
+  const held = new Map<MessageSink, Subscription>();
+
+  socket.attachTopic = (name, sink) => {
+    attach(name, sink);
+    held.set(sink, probe.subscribe());
+  };
+  socket.detachTopic = (name, sink) => {
+    detach(name, sink);
+    held.get(sink)?.unsubscribe();
+    held.delete(sink);
   };
 }
