@@ -46,10 +46,26 @@ export interface PendingReply extends ReplyWaiter {
  */
 export class PendingReplies {
   private readonly waiters = new Map<string, PendingReply>();
+  /**
+   * The latest replies that came before anybody waited for them, oldest
+   * first, for a waiter that comes late (phoenix.js hands a reply to a
+   * `receive` chained after it arrived). Made on first use.
+   */
+  private unclaimed: Map<string, ReplyPayload> | undefined;
 
-  /** Tells `waiter` about the reply to `ref`. */
+  /**
+   * Tells `waiter` about the reply to `ref`: at once if it already came
+   * and is still kept.
+   */
   wait(ref: string, waiter: PendingReply): void {
-    this.waiters.set(ref, waiter);
+    const early = this.unclaimed?.get(ref);
+    if (early === undefined) {
+      this.waiters.set(ref, waiter);
+      return;
+    }
+
+    this.unclaimed?.delete(ref);
+    waiter.reply(early);
   }
 
   /** Stops `waiter` waiting for `ref`; a no-op if it no longer waits. */
@@ -82,16 +98,23 @@ export class PendingReplies {
     if (message.ref === null) return;
 
     const waiter = this.waiters.get(message.ref);
-    if (waiter === undefined) return;
+    if (waiter === undefined) {
+      this.keepUnclaimed(message.ref, asReply(message.payload));
+      return;
+    }
 
     this.waiters.delete(message.ref);
     waiter.reply(asReply(message.payload));
   }
 
-  /** Fails every waiter, e.g. when the channel is lost or closed. */
+  /**
+   * Fails every waiter, e.g. when the channel is lost or closed, and
+   * forgets the unclaimed replies.
+   */
   failAll(errorFor: (event: string) => Error): void {
     const waiters = [...this.waiters.values()];
     this.waiters.clear();
+    this.unclaimed = undefined;
     for (const waiter of waiters) waiter.fail(errorFor(waiter.event));
   }
 
@@ -99,7 +122,24 @@ export class PendingReplies {
   get size(): number {
     return this.waiters.size;
   }
+
+  /** Keeps a reply for a late waiter; the oldest goes beyond the bound. */
+  private keepUnclaimed(ref: string, reply: ReplyPayload): void {
+    this.unclaimed ??= new Map();
+    this.unclaimed.set(ref, reply);
+    if (this.unclaimed.size <= UNCLAIMED_REPLIES_KEPT) return;
+
+    const oldest = this.unclaimed.keys().next();
+    if (oldest.done !== true) this.unclaimed.delete(oldest.value);
+  }
 }
+
+/**
+ * How many replies that came before anybody waited are kept: enough for
+ * `receive` chained a little late, bounded so that replies nobody will
+ * ever claim cost nothing that grows.
+ */
+const UNCLAIMED_REPLIES_KEPT = 64;
 
 function asReply(payload: unknown): ReplyPayload {
   if (typeof payload === "object" && payload !== null && "status" in payload) {

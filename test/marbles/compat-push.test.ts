@@ -46,6 +46,25 @@ function watch(
 }
 
 describe("Push (phoenix.js-compatible)", () => {
+  it("should hand a reply that came before receive was chained to a late receive('ok')", () => {
+    const scheduler = createTestScheduler();
+    const { transporter } = setup({ pushReplyAfterMs: 1 });
+    const seen: Seen[] = [];
+    const now = () => scheduler.now();
+
+    scheduler.run(() => {
+      transporter.connect$(topic).subscribe(({ channel, dispose }) => {
+        // Joined at 2: pushed at 2, answered at 3, receive chained at 12.
+        const push = channel.push("echo", { n: 1 }, 30);
+        at(10, () => watch(push, now, seen));
+        at(100, () => void dispose());
+      });
+    });
+
+    expect(seen).toEqual([[12, "ok", { n: 1 }]]);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
   it("should call receive('timeout') at its timeout from the push, however late receive is chained", () => {
     const scheduler = createTestScheduler();
     const { hub, transporter } = setup({ pushReplyAfterMs: null });
