@@ -5,16 +5,26 @@
  * code that prefers them.
  */
 import {
+  BehaviorSubject,
+  combineLatest,
+  distinctUntilChanged,
   filter,
-  firstValueFrom,
   map,
   type Observable,
   pairwise,
+  ReplaySubject,
   race,
   type Subscription,
+  take,
+  takeWhile,
+  tap,
   timer,
 } from "rxjs";
-import { CallbackError, type TransporterError } from "../errors.js";
+import {
+  CallbackError,
+  ChannelClosedError,
+  type TransporterError,
+} from "../errors.js";
 import type {
   ChannelState,
   LeaveOutcome,
@@ -52,8 +62,9 @@ export type CloseCallback = (
 export type ErrorCallback = (reason?: any) => void | Promise<void>;
 
 /**
- * The result of `leave()`: "ok" once the server answered, "timeout" if it
- * did not in time.
+ * The result of `leave()`: "ok" once this channel let go of the topic (the
+ * server answered the leave, or another holder keeps the join), "timeout"
+ * if the server did not answer in time.
  */
 export interface LeavePush {
   receive(status: PushStatus, callback: ReceiveCallback): LeavePush;
@@ -63,6 +74,14 @@ interface Binding {
   event: string;
   subscription: Subscription;
 }
+
+/**
+ * Whether this Channel still holds its share of the topic's join: `held`
+ * until `leave`, `leaving` while the leave it sent waits for its answer,
+ * `left` after. A topic connected twice shares one join; each Channel has
+ * its own holding.
+ */
+type Holding = "held" | "leaving" | "left";
 
 /**
  * A joined channel, usable where SDK code expects a phoenix.js `Channel`.
@@ -80,6 +99,8 @@ interface Binding {
 export class Channel {
   private readonly bindings = new Map<number, Binding>();
   private lastBindingRef = 0;
+  private readonly holding = new BehaviorSubject<Holding>("held");
+  private leaveOutcome$: Observable<LeaveOutcome> | undefined;
 
   constructor(
     private readonly core: PhoenixChannel,
@@ -93,9 +114,12 @@ export class Channel {
     return this.core.topic;
   }
 
-  /** closed, joining, joined, errored or leaving. */
+  /**
+   * closed, joining, joined, errored or leaving: the join's state while
+   * this Channel holds it, "closed" once this Channel has left.
+   */
   get state(): ChannelState {
-    return this.core.currentState;
+    return stateOf(this.core.currentState, this.holding.value);
   }
 
   /** Every inbound message of the channel, hot. */
@@ -121,13 +145,18 @@ export class Channel {
    * ```
    */
   push(event: string, payload: unknown, timeoutMs = this.pushTimeoutMs): Push {
+    if (this.holding.value !== "held") {
+      throw new ChannelClosedError(this.topic, event);
+    }
+
     return new Push(this.core, event, payload, timeoutMs, this.report);
   }
 
   /**
    * Calls `callback(payload, ref, joinRef)` for every message of `event`;
    * returns the ref that `off` takes. An exception in the callback is
-   * reported and the next message still arrives.
+   * reported and the next message still arrives. After `leave`, the
+   * callback is never called.
    *
    * @example
    * ```ts
@@ -137,6 +166,8 @@ export class Channel {
   on(event: string, callback: EventCallback): number {
     this.lastBindingRef += 1;
     const ref = this.lastBindingRef;
+    if (this.holding.value !== "held") return ref;
+
     const where = `on("${event}")`;
     const subscription = this.core.event$(event).subscribe((message) => {
       try {
@@ -201,11 +232,15 @@ export class Channel {
   }
 
   /**
-   * Leaves the channel: sends `phx_leave` and, on its reply, closes.
-   * Pushes still waiting in the buffer fail with `ChannelClosedError`.
-   * `receive("timeout")` fires when the reply does not come within
-   * `timeoutMs` (default: the channel's leave timeout); the channel closes
-   * either way.
+   * Leaves the channel. From now on this Channel reads "closed", `push`
+   * throws `ChannelClosedError` and its `on` callbacks are dropped. When
+   * it was the topic's last holder, `phx_leave` goes out, pushes still
+   * waiting in the buffer fail with `ChannelClosedError`, and
+   * `receive("ok")` fires on the reply; `receive("timeout")` fires when it
+   * does not come within `timeoutMs` (default: the channel's leave
+   * timeout), and the channel closes either way. When another `connect`
+   * of the topic still holds the join, nothing is sent and
+   * `receive("ok")` fires at once. Calling it again changes nothing.
    *
    * @example
    * ```ts
@@ -213,6 +248,39 @@ export class Channel {
    * ```
    */
   leave(timeoutMs?: number): LeavePush {
+    this.leaveOutcome$ ??= this.letGo(timeoutMs);
+
+    return leavePush(this.leaveOutcome$, this.report);
+  }
+
+  /**
+   * Drops the bindings and the membership. Whether that sent the engine's
+   * leave shows at once: the join's state turns "leaving", or the leave
+   * ends on the spot (nothing to leave). Otherwise another holder keeps
+   * the join, and this Channel has left already.
+   */
+  private letGo(timeoutMs: number | undefined): Observable<LeaveOutcome> {
+    for (const ref of [...this.bindings.keys()]) this.dropBinding(ref);
+    const stateBefore = this.core.currentState;
+    let answered: LeaveOutcome | undefined;
+    const answer = this.core.left$().subscribe((outcome) => {
+      answered = outcome;
+    });
+    this.membership.unsubscribe();
+    answer.unsubscribe();
+    const leaveSent =
+      stateBefore !== "leaving" && this.core.currentState === "leaving";
+
+    if (answered === undefined && leaveSent) {
+      return this.awaitLeave(timeoutMs);
+    }
+
+    return this.settleLeave(answered ?? "ok");
+  }
+
+  /** The engine's leave is under way: its answer, or the caller's timeout. */
+  private awaitLeave(timeoutMs: number | undefined): Observable<LeaveOutcome> {
+    this.holding.next("leaving");
     const left$ =
       timeoutMs === undefined
         ? this.core.left$()
@@ -220,11 +288,36 @@ export class Channel {
             this.core.left$(),
             timer(timeoutMs).pipe(map((): LeaveOutcome => "timeout")),
           );
-    const left = firstValueFrom(left$);
-    this.membership.unsubscribe();
-    for (const ref of [...this.bindings.keys()]) this.dropBinding(ref);
+    const outcome$ = new ReplaySubject<LeaveOutcome>(1);
+    left$
+      .pipe(
+        take(1),
+        tap(() => this.holding.next("left")),
+      )
+      .subscribe(outcome$);
 
-    return leavePush(left, this.report);
+    return outcome$;
+  }
+
+  private settleLeave(outcome: LeaveOutcome): Observable<LeaveOutcome> {
+    this.holding.next("left");
+    const outcome$ = new ReplaySubject<LeaveOutcome>(1);
+    outcome$.next(outcome);
+    outcome$.complete();
+
+    return outcome$;
+  }
+
+  /**
+   * The state as this Channel sees it, emitting changes only; completes
+   * once this Channel has left, as nothing changes after.
+   */
+  private state$(): Observable<ChannelState> {
+    return combineLatest([this.core.state$, this.holding]).pipe(
+      takeWhile(([, holding]) => holding !== "left", true),
+      map(([state, holding]) => stateOf(state, holding)),
+      distinctUntilChanged(),
+    );
   }
 
   private onStateChange(
@@ -234,7 +327,7 @@ export class Channel {
   ): number {
     this.lastBindingRef += 1;
     const ref = this.lastBindingRef;
-    const subscription = this.core.state$
+    const subscription = this.state$()
       .pipe(
         pairwise(),
         filter(([before, now]) => now === state && before !== now),
@@ -270,27 +363,42 @@ export class Channel {
   }
 }
 
+/**
+ * The join's state as a Channel sees it: the join's own while held; once
+ * let go, "leaving" while its leave is under way, else "closed".
+ */
+function stateOf(state: ChannelState, holding: Holding): ChannelState {
+  if (holding === "held") return state;
+  if (holding === "leaving" && state === "leaving") return "leaving";
+
+  return "closed";
+}
+
 function leavePush(
-  left: Promise<LeaveOutcome>,
+  outcome$: Observable<LeaveOutcome>,
   report: (error: TransporterError) => void,
 ): LeavePush {
   const push: LeavePush = {
     receive: (status, callback) => {
-      void left.then((outcome) => {
-        const matches =
-          (status === "ok" && outcome !== "timeout") ||
-          (status === "timeout" && outcome === "timeout");
-        if (!matches) return;
-
-        try {
-          callback(outcome);
-        } catch (error) {
-          report(new CallbackError(`leave().receive("${status}")`, error));
-        }
-      });
+      outcome$
+        .pipe(filter((outcome) => matchesStatus(status, outcome)))
+        .subscribe((outcome) => {
+          try {
+            callback(outcome);
+          } catch (error) {
+            report(new CallbackError(`leave().receive("${status}")`, error));
+          }
+        });
       return push;
     },
   };
 
   return push;
+}
+
+/** "ok" answers every outcome but a timeout; "error" never comes. */
+function matchesStatus(status: PushStatus, outcome: LeaveOutcome): boolean {
+  if (status === "timeout") return outcome === "timeout";
+
+  return status === "ok" && outcome !== "timeout";
 }
