@@ -29,7 +29,8 @@ export type TransporterErrorCode =
   | "ERR_PUSH_TIMEOUT"
   | "ERR_REPLY_LOST"
   | "ERR_BUFFER_OVERFLOW"
-  | "ERR_CHANNEL_CLOSED";
+  | "ERR_CHANNEL_CLOSED"
+  | "ERR_DISPOSED";
 
 /**
  * The base class of every error raised by this library.
@@ -400,6 +401,27 @@ export class ChannelClosedError extends TransporterError {
     );
     this.topic = topic;
     this.event = event;
+  }
+}
+
+/**
+ * `connect` was called once `dispose` had started, or `dispose` started
+ * while the join was under way. Nothing was connected for it.
+ *
+ * @example
+ * ```ts
+ * new TransporterDisposedError("debug_plugin:demo");
+ * // TransporterDisposedError: Transporter disposed: cannot connect
+ * // debug_plugin:demo
+ * ```
+ */
+export class TransporterDisposedError extends TransporterError {
+  /** The topic that was not connected. */
+  readonly topic: string;
+
+  constructor(topic: string) {
+    super("ERR_DISPOSED", `Transporter disposed: cannot connect ${topic}`);
+    this.topic = topic;
   }
 }
 

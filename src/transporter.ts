@@ -5,6 +5,7 @@
  * is the stream engine of `src/streams`.
  */
 import {
+  BehaviorSubject,
   catchError,
   concat,
   defer,
@@ -36,6 +37,7 @@ import {
   ConnectionError,
   JoinError,
   JoinTimeoutError,
+  TransporterDisposedError,
   type TransporterError,
 } from "./errors.js";
 import { createLogger } from "./logging/create-logger.js";
@@ -154,8 +156,9 @@ export interface Transporter {
   /**
    * Joins `channelName`, connecting the socket first if needed. Rejects
    * with {@link JoinError} (`Failed to join <topic>: <reason>`),
-   * {@link JoinTimeoutError} (`Timeout while joining <topic>`) or the
-   * refusal of the upgrade.
+   * {@link JoinTimeoutError} (`Timeout while joining <topic>`), the
+   * refusal of the upgrade, or {@link TransporterDisposedError} once
+   * `dispose` has started (then nothing connects).
    */
   connect(channelName: string): Promise<Connection>;
   /** {@link connect} as a cold observable: emits once, then completes. */
@@ -225,6 +228,7 @@ export function createTransporter(
     pushTimeoutMs: options.pushTimeoutMs ?? 10_000,
     disposeTimeoutMs: options.disposeTimeoutMs ?? 2_000,
     connected: new Set(),
+    disposing: new BehaviorSubject(false),
     dispose: undefined,
   };
 
@@ -249,6 +253,8 @@ interface ConnectContext {
   disposeTimeoutMs: number;
   /** Every channel `connect` handed out, so that `dispose` leaves all. */
   connected: Set<Channel>;
+  /** Turns true when `dispose` starts: from then on, nothing connects. */
+  disposing: BehaviorSubject<boolean>;
   dispose: Promise<void> | undefined;
 }
 
@@ -279,53 +285,95 @@ function createSocket(
 /**
  * The join of one topic as a cold observable: emits the connection once the
  * channel is joined and completes. The membership it starts outlives it,
- * until `leave` or `dispose`.
+ * until `leave` or `dispose`. Once `dispose` has started it errors with
+ * {@link TransporterDisposedError} and touches nothing.
  */
 function connect$(
   context: ConnectContext,
   topic: string,
 ): Observable<Connection> {
-  return defer(() => {
-    const { socket, logger } = context;
-    const core = context.channels.channel(topic);
-    const membership = core.joined$.subscribe({
-      next: (joined) => {
-        if (joined.rejoin) logRejoin(logger, topic);
-      },
-      error: () => {},
-    });
-    context.root.add(membership);
-    let connected = false;
+  return defer(() =>
+    context.disposing.value
+      ? throwError(() => new TransporterDisposedError(topic))
+      : startJoin(context, topic),
+  );
+}
 
-    const joined$ = race(core.joined$, refusal$(socket));
-    const start$ = defer(() => {
-      socket.connect();
-      return EMPTY;
-    });
-
-    return merge(joined$, start$).pipe(
-      take(1),
-      map(() => {
-        connected = true;
-        logger.info(
-          { kind: "CHANNEL:JOINED", topic },
-          `Joined ${topic} successfully`,
-        );
-        return connectionOf(context, core, membership);
-      }),
-      catchError((error: unknown) => {
-        logJoinFailure(logger, topic, error);
-        membership.unsubscribe();
-        return concat(
-          disconnectIfIdle$(context),
-          throwError(() => error),
-        );
-      }),
-      finalize(() => {
-        if (!connected) membership.unsubscribe();
-      }),
-    );
+/**
+ * Starts the membership of `topic` and returns the wait for its join,
+ * which connects the socket when subscribed.
+ */
+function startJoin(
+  context: ConnectContext,
+  topic: string,
+): Observable<Connection> {
+  const { socket, logger } = context;
+  const core = context.channels.channel(topic);
+  const membership = core.joined$.subscribe({
+    next: (joined) => {
+      if (joined.rejoin) logRejoin(logger, topic);
+    },
+    error: () => {},
   });
+  context.root.add(membership);
+  let connected = false;
+
+  const joined$ = race(
+    core.joined$,
+    refusal$(socket),
+    disposal$(context, topic),
+  );
+  const start$ = defer(() => {
+    socket.connect();
+    return EMPTY;
+  });
+
+  return merge(joined$, start$).pipe(
+    take(1),
+    map(() => {
+      connected = true;
+      logger.info(
+        { kind: "CHANNEL:JOINED", topic },
+        `Joined ${topic} successfully`,
+      );
+      return connectionOf(context, core, membership);
+    }),
+    catchError((error: unknown) => {
+      const failure$ = joinFailure$(context, topic, error);
+      membership.unsubscribe();
+      return concat(
+        failure$,
+        throwError(() => error),
+      );
+    }),
+    finalize(() => {
+      if (!connected) membership.unsubscribe();
+    }),
+  );
+}
+
+/** Errors as soon as `dispose` starts: the join under way is given up. */
+function disposal$(context: ConnectContext, topic: string): Observable<never> {
+  return context.disposing.pipe(
+    first((disposing) => disposing),
+    mergeMap(() => throwError(() => new TransporterDisposedError(topic))),
+  );
+}
+
+/**
+ * Logs a failed join now, and closes the socket on subscription if nothing
+ * else uses it; a join given up for `dispose` needs neither, as `dispose`
+ * closes the socket.
+ */
+function joinFailure$(
+  context: ConnectContext,
+  topic: string,
+  error: unknown,
+): Observable<never> {
+  if (error instanceof TransporterDisposedError) return EMPTY;
+
+  logJoinFailure(context.logger, topic, error);
+  return disconnectIfIdle$(context);
 }
 
 function connectionOf(
@@ -337,7 +385,10 @@ function connectionOf(
   const channel = new Channel(core, membership, context.pushTimeoutMs, report);
   context.connected.add(channel);
   const dispose = () => {
-    context.dispose ??= lastValueFrom(dispose$(context, core.topic), {
+    if (context.dispose !== undefined) return context.dispose;
+
+    context.disposing.next(true);
+    context.dispose = lastValueFrom(dispose$(context, core.topic), {
       defaultValue: undefined,
     });
     return context.dispose;
