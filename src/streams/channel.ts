@@ -646,6 +646,7 @@ export class PhoenixChannel {
     this.joinRef = undefined;
     this.state.next("errored");
     this.replies.failAll((event) => new ReplyLostError(this.topic, event));
+    this.replyScope.deadlines.releaseIfIdle();
   }
 
   private leave(): void {
@@ -695,6 +696,7 @@ export class PhoenixChannel {
     this.joinRef = undefined;
     this.failBuffered();
     this.replies.failAll((event) => new ChannelClosedError(this.topic, event));
+    this.replyScope.deadlines.releaseIfIdle();
     if (this.state.value !== "closed") this.state.next("closed");
     this.endMessageStreams();
   }

@@ -84,13 +84,25 @@ export class DeadlineQueue {
 
     deadline.queueState = "done";
     this.cancelledCount += 1;
-    if (this.size === 0) this.clear();
-    else if (
+    // The timer stays armed when the last deadline goes: the next one
+    // (a push after a push) most likely comes later, and then needs no
+    // timer of its own. At worst it wakes once for nothing;
+    // `releaseIfIdle` stops it for good.
+    if (
       this.cancelledCount > COMPACT_THRESHOLD &&
       this.cancelledCount > this.size
     ) {
       this.compact();
     }
+  }
+
+  /**
+   * Stops the timer if no deadline is left to come: for when no new one
+   * is expected soon (the channel was lost or closed), so that an idle
+   * queue keeps nothing scheduled.
+   */
+  releaseIfIdle(): void {
+    if (this.size === 0) this.clear();
   }
 
   /** How many deadlines are still to come; for tests and diagnostics. */
@@ -122,7 +134,8 @@ export class DeadlineQueue {
       deadline.expire();
     }
 
-    if (this.heap.length > 0) this.schedule();
+    if (this.size > 0) this.schedule();
+    else this.clear();
   }
 
   private schedule(): void {

@@ -33,7 +33,7 @@ describe("DeadlineQueue", () => {
     expect(scheduler.actions).toHaveLength(0);
   });
 
-  it("should not call a cancelled deadline, and stop its timer when none is left", () => {
+  it("should not call a cancelled deadline, and wake once for nothing when none is left", () => {
     const scheduler = createTestScheduler();
     const expired: string[] = [];
     let size = -1;
@@ -44,7 +44,7 @@ describe("DeadlineQueue", () => {
         expire: () => expired.push(name),
       });
       const a = note(10, "a");
-      const c = note(1_000_000, "c");
+      const c = note(100, "c");
       deadlines.add(a);
       deadlines.add(note(20, "b"));
       deadlines.add(c);
@@ -57,8 +57,42 @@ describe("DeadlineQueue", () => {
 
     expect(expired).toEqual(["b"]);
     expect(size).toBe(0);
-    // Had the timer for c stayed, run() would have flushed up to 1 000 000.
-    expect(scheduler.now()).toBe(25);
+    // The timer armed for c stays (a later deadline would have needed no
+    // timer of its own), wakes at 100, finds nothing and stops.
+    expect(scheduler.now()).toBe(100);
+    expect(scheduler.actions).toHaveLength(0);
+  });
+
+  it("should reuse the armed timer for a later deadline after the last was cancelled", () => {
+    const scheduler = createTestScheduler();
+    const expired: number[] = [];
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      const first: Deadline = { at: 10, expire: () => expired.push(10) };
+      deadlines.add(first);
+      at(2, () => deadlines.cancel(first));
+      at(4, () => deadlines.add({ at: 14, expire: () => expired.push(14) }));
+    });
+
+    // Woken at 10 for nothing, then at 14 for the second deadline.
+    expect(expired).toEqual([14]);
+    expect(scheduler.now()).toBe(14);
+  });
+
+  it("should stop its timer on releaseIfIdle once no deadline is left", () => {
+    const scheduler = createTestScheduler();
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      const only: Deadline = { at: 1_000_000, expire: () => {} };
+      deadlines.add(only);
+      at(5, () => {
+        deadlines.cancel(only);
+        deadlines.releaseIfIdle();
+      });
+    });
+
+    // Had the timer stayed, run() would have flushed up to 1 000 000.
+    expect(scheduler.now()).toBe(5);
   });
 
   it("should keep order through many additions and cancellations", () => {
