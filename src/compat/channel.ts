@@ -31,18 +31,10 @@ import type {
   PhoenixChannel,
 } from "../streams/channel.js";
 import type { PhoenixMessage } from "../streams/message.js";
+import { EventBinding, type EventCallback } from "./event-binding.js";
 import { Push, type PushStatus, type ReceiveCallback } from "./push.js";
 
-/**
- * A callback of `on`: payload, ref and join ref, as phoenix.js passes. It
- * may be async; a rejection is reported like a throw.
- */
-export type EventCallback = (
-  // biome-ignore lint/suspicious/noExplicitAny: payloads are arbitrary JSON
-  payload: any,
-  ref: string | null,
-  joinRef: string | null,
-) => void | Promise<void>;
+export type { EventCallback } from "./event-binding.js";
 
 /**
  * A callback of `onClose`, with phoenix.js's arguments: the payload is
@@ -70,9 +62,10 @@ export interface LeavePush {
   receive(status: PushStatus, callback: ReceiveCallback): LeavePush;
 }
 
+/** What `on`, `onClose` and `onError` keep by ref, until `off`. */
 interface Binding {
-  event: string;
-  subscription: Subscription;
+  readonly event: string;
+  unsubscribe(): void;
 }
 
 /**
@@ -168,16 +161,10 @@ export class Channel {
     const ref = this.lastBindingRef;
     if (this.holding.value !== "held") return ref;
 
-    const where = `on("${event}")`;
-    const subscription = this.core.event$(event).subscribe((message) => {
-      try {
-        const result = callback(message.payload, message.ref, message.join_ref);
-        if (result instanceof Promise) this.reportRejection(where, result);
-      } catch (error) {
-        this.report(new CallbackError(where, error));
-      }
-    });
-    this.bindings.set(ref, { event, subscription });
+    this.bindings.set(
+      ref,
+      new EventBinding(this.core, event, callback, this.report),
+    );
 
     return ref;
   }
@@ -196,7 +183,7 @@ export class Channel {
       if (binding.event !== event) continue;
       if (ref !== undefined && ref !== bindingRef) continue;
 
-      binding.subscription.unsubscribe();
+      binding.unsubscribe();
       this.bindings.delete(bindingRef);
     }
   }
@@ -333,7 +320,10 @@ export class Channel {
         filter(([before, now]) => now === state && before !== now),
       )
       .subscribe(() => this.call(`on("${event}")`, callback));
-    this.bindings.set(ref, { event, subscription });
+    this.bindings.set(ref, {
+      event,
+      unsubscribe: () => subscription.unsubscribe(),
+    });
 
     return ref;
   }
@@ -358,7 +348,7 @@ export class Channel {
     const binding = this.bindings.get(ref);
     if (binding === undefined || binding.event === "phx_close") return;
 
-    binding.subscription.unsubscribe();
+    binding.unsubscribe();
     this.bindings.delete(ref);
   }
 }

@@ -235,11 +235,28 @@ export class PhoenixChannel {
    * ```
    */
   event$(event: string): Observable<PhoenixMessage> {
-    return defer(() => {
-      this.events ??= new MessageRouter((message) => message.event);
+    return defer(() => this.eventRouter().route$(event));
+  }
 
-      return this.events.route$(event);
-    });
+  /**
+   * Hands the messages of `event` to `sink` until {@link detachEvent}, or
+   * until the channel closes (then `sink.complete` is called): what
+   * {@link event$} does, without the objects of a subscription.
+   *
+   * @example
+   * ```ts
+   * const sink = { next: (message: PhoenixMessage) => console.log(message) };
+   * channel.attachEvent("invoke_tool", sink);
+   * channel.detachEvent("invoke_tool", sink);
+   * ```
+   */
+  attachEvent(event: string, sink: MessageSink): void {
+    this.eventRouter().attach(event, sink);
+  }
+
+  /** Stops what {@link attachEvent} started; a no-op for an unknown sink. */
+  detachEvent(event: string, sink: MessageSink): void {
+    this.events?.detach(event, sink);
   }
 
   /**
@@ -400,6 +417,12 @@ export class PhoenixChannel {
   /** How many replies are awaited; for tests and diagnostics. */
   get pendingReplies(): number {
     return this.replies.size;
+  }
+
+  private eventRouter(): MessageRouter {
+    this.events ??= new MessageRouter((message) => message.event);
+
+    return this.events;
   }
 
   private addMember(member: Subscriber<JoinedEvent>): () => void {
