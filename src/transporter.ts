@@ -34,6 +34,7 @@ import {
 import {
   AuthenticationError,
   CallbackError,
+  ConfigurationError,
   ConnectionError,
   JoinError,
   JoinTimeoutError,
@@ -204,7 +205,7 @@ const REFRESH_KEY_HINT =
 export function createTransporter(
   options: TransporterOptions = {},
 ): Transporter {
-  const environment = readHubEnvironment(options.env ?? process.env);
+  const environment = readCheckedEnvironment(options);
   const logger = options.logger ?? createLogger({ debug: environment.debug });
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const socket = createSocket(options, environment, logger);
@@ -256,6 +257,27 @@ interface ConnectContext {
   /** Turns true when `dispose` starts: from then on, nothing connects. */
   disposing: BehaviorSubject<boolean>;
   dispose: Promise<void> | undefined;
+}
+
+/**
+ * The environment, checked. When it is unusable, each problem is logged as
+ * a `CONFIG:INVALID` line of its own before the `ConfigurationError` is
+ * thrown, so that a plugin process that dies of it says why in plain
+ * lines first.
+ */
+function readCheckedEnvironment(options: TransporterOptions): HubEnvironment {
+  try {
+    return readHubEnvironment(options.env ?? process.env);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      const logger = options.logger ?? createLogger({ debug: false });
+      for (const problem of error.problems) {
+        logger.error({ kind: "CONFIG:INVALID" }, problem);
+      }
+    }
+
+    throw error;
+  }
 }
 
 function createSocket(

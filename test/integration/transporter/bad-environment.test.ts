@@ -16,6 +16,15 @@ function problemLines(exit: ChildExit): string[] {
     .map((line) => line.slice(4));
 }
 
+/** The log lines on stderr, without their `[YYYY-MM-DD HH:mm:ss] ` stamp. */
+function logLines(exit: ChildExit): string[] {
+  const stamp = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] /;
+
+  return exit.stderr
+    .filter((line) => stamp.test(line))
+    .map((line) => line.replace(stamp, ""));
+}
+
 /** A plain TCP listener that only counts who connects to it. */
 async function listenAndCount(): Promise<{ server: Server; count(): number }> {
   let connections = 0;
@@ -52,6 +61,10 @@ describe("a plugin process with a bad environment", () => {
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain("ConfigurationError: Invalid configuration:");
     expect(problemLines(exit)).toEqual([URL_NOT_SET, BAD_MODE]);
+    expect(logLines(exit)).toEqual([
+      `CONFIG:INVALID ${URL_NOT_SET}`,
+      `CONFIG:INVALID ${BAD_MODE}`,
+    ]);
     expect(exit.stdout.filter((line) => line !== "")).toEqual([]);
     expect(exit.stderr.join("\n")).not.toContain(API_KEY);
   });
