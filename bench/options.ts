@@ -7,7 +7,7 @@
  * | `--clients x,y`     | `BENCH_CLIENTS`     | all four clients       |
  * | `--quick`           | `BENCH_QUICK=1`     | off                    |
  * | `--runs n`          | `BENCH_RUNS`        | 5 (3)                  |
- * | `--stream-runs n`   | `BENCH_STREAM_RUNS` | 2 (1)                  |
+ * | `--stream-runs n`   | `BENCH_STREAM_RUNS` | 3 (1)                  |
  * | `--duration-ms n`   | `BENCH_DURATION_MS` | 10 000 (1 500)         |
  * | `--budget-ms n`     | `BENCH_BUDGET_MS`   | 30 000 (10 000)        |
  * | `--out path`        | `BENCH_OUT`         | bench/results.md       |
@@ -41,7 +41,8 @@ export const USAGE = `Usage: npm run bench -- [options]
   --clients x,y        clients to run (${CLIENT_NAMES.join(", ")})
   --quick              small sizes, short streams: a smoke run (~1 min)
   --runs n             measured runs per cell (default 5, quick 3)
-  --stream-runs n      measured runs per rate of workload f (2, quick 1)
+  --stream-runs n      measured runs per rate of workload f (3, quick 1),
+                       each in a cell process of its own, clients in turn
   --duration-ms n      duration of each rate of workload f (10000, quick 1500)
   --budget-ms n        stop repeating a cell after this long (30000, 10000)
   --out path           markdown output (default bench/results.md)
@@ -92,7 +93,7 @@ export function parseBenchOptions(
     settings: {
       quick,
       runs: pick("runs", "BENCH_RUNS", quick ? 3 : 5),
-      streamRuns: pick("stream-runs", "BENCH_STREAM_RUNS", quick ? 1 : 2),
+      streamRuns: pick("stream-runs", "BENCH_STREAM_RUNS", quick ? 1 : 3),
       streamDurationMs: pick(
         "duration-ms",
         "BENCH_DURATION_MS",

@@ -68,18 +68,7 @@ async function runWorkloads(
   for (const workload of options.workloads) {
     const variants: VariantResult[] = [];
     for (const variant of workload.variants(options.settings)) {
-      const outcomes = new Map<ClientName, CellOutcome>();
-      for (const client of options.clients) {
-        const outcome = await runCell(
-          options,
-          server,
-          workload,
-          variant,
-          client,
-        );
-        outcomes.set(client, outcome);
-      }
-
+      const outcomes = await runVariant(options, server, workload, variant);
       variants.push({ variant, outcomes });
     }
 
@@ -87,6 +76,57 @@ async function runWorkloads(
   }
 
   return results;
+}
+
+/**
+ * Every client on one variant: one cell each, or, for an interleaved
+ * workload, one cell per measured run with the clients taking turns.
+ */
+async function runVariant(
+  options: BenchOptions,
+  server: ServerProcess,
+  workload: Workload,
+  variant: Variant,
+): Promise<Map<ClientName, CellOutcome>> {
+  const { settings } = options;
+  const rounds = workload.interleaved
+    ? (workload.runCount?.(settings) ?? settings.runs)
+    : 1;
+  const cellOptions = workload.interleaved
+    ? { ...options, settings: { ...settings, runs: 1, streamRuns: 1 } }
+    : options;
+  const outcomes = new Map<ClientName, CellOutcome>();
+
+  for (let round = 0; round < rounds; round += 1) {
+    for (const client of options.clients) {
+      const outcome = await runCell(
+        cellOptions,
+        server,
+        workload,
+        variant,
+        client,
+      );
+      outcomes.set(client, mergeOutcomes(outcomes.get(client), outcome));
+    }
+  }
+
+  return outcomes;
+}
+
+/** One client's outcomes of several rounds as one: the samples of all. */
+function mergeOutcomes(
+  earlier: CellOutcome | undefined,
+  latest: CellOutcome,
+): CellOutcome {
+  if (earlier === undefined || earlier.status !== "ok")
+    return earlier ?? latest;
+  if (latest.status !== "ok") return latest;
+
+  return {
+    status: "ok",
+    samples: [...earlier.samples, ...latest.samples],
+    peakRssMiB: Math.max(earlier.peakRssMiB, latest.peakRssMiB),
+  };
 }
 
 async function runCell(

@@ -122,6 +122,7 @@ export const invokeToolStream: Workload = {
       params: { rate, durationMs: settings.streamDurationMs },
     })),
   runCount: (settings) => settings.streamRuns,
+  interleaved: true,
   warmup: (params) => ({
     rate: params.rate as number,
     durationMs: Math.min(1_000, (params.durationMs as number) / 5),

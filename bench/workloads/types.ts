@@ -77,6 +77,13 @@ export interface Workload {
   /** How many measured runs a cell makes; `settings.runs` if absent. */
   runCount?(settings: BenchSettings): number;
   /**
+   * Set for long runs whose figures drift with the machine's load: each
+   * measured run is then a cell process of its own, and the clients take
+   * turns (raw-ws, phoenix-js, …, raw-ws, phoenix-js, …), so that a slow
+   * spell of the machine falls on every client alike.
+   */
+  interleaved?: boolean;
+  /**
    * Parameters for an unmeasured warm-up run that lets the JIT compile
    * the hot path, or undefined for none.
    */
