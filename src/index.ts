@@ -60,6 +60,7 @@ export {
 export type { MessageSink } from "./streams/message-router.js";
 export type { OutboundPush } from "./streams/outbound-push.js";
 export {
+  type ConnectionWatcher,
   type LifecycleEvent,
   type OutboundMessage,
   PhoenixSocket,

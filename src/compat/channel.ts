@@ -90,7 +90,8 @@ type Holding = "held" | "leaving" | "left";
  * ```
  */
 export class Channel {
-  private readonly bindings = new Map<number, Binding>();
+  /** By ref; made on the first `on`, `onClose` or `onError`. */
+  private bindings: Map<number, Binding> | undefined;
   private lastBindingRef = 0;
   private readonly holding = new BehaviorSubject<Holding>("held");
   private leaveOutcome$: Observable<LeaveOutcome> | undefined;
@@ -161,7 +162,7 @@ export class Channel {
     const ref = this.lastBindingRef;
     if (this.holding.value !== "held") return ref;
 
-    this.bindings.set(
+    this.bindingsByRef().set(
       ref,
       new EventBinding(this.core, event, callback, this.report),
     );
@@ -179,12 +180,12 @@ export class Channel {
    * ```
    */
   off(event: string, ref?: number): void {
-    for (const [bindingRef, binding] of this.bindings) {
+    for (const [bindingRef, binding] of this.bindingsByRef()) {
       if (binding.event !== event) continue;
       if (ref !== undefined && ref !== bindingRef) continue;
 
       binding.unsubscribe();
-      this.bindings.delete(bindingRef);
+      this.bindingsByRef().delete(bindingRef);
     }
   }
 
@@ -247,7 +248,7 @@ export class Channel {
    * the join, and this Channel has left already.
    */
   private letGo(timeoutMs: number | undefined): Observable<LeaveOutcome> {
-    for (const ref of [...this.bindings.keys()]) this.dropBinding(ref);
+    for (const ref of [...this.bindingsByRef().keys()]) this.dropBinding(ref);
     const stateBefore = this.core.currentState;
     let answered: LeaveOutcome | undefined;
     const answer = this.core.left$().subscribe((outcome) => {
@@ -320,7 +321,7 @@ export class Channel {
         filter(([before, now]) => now === state && before !== now),
       )
       .subscribe(() => this.call(`on("${event}")`, callback));
-    this.bindings.set(ref, {
+    this.bindingsByRef().set(ref, {
       event,
       unsubscribe: () => subscription.unsubscribe(),
     });
@@ -344,12 +345,18 @@ export class Channel {
     );
   }
 
+  private bindingsByRef(): Map<number, Binding> {
+    this.bindings ??= new Map();
+
+    return this.bindings;
+  }
+
   private dropBinding(ref: number): void {
-    const binding = this.bindings.get(ref);
+    const binding = this.bindingsByRef().get(ref);
     if (binding === undefined || binding.event === "phx_close") return;
 
     binding.unsubscribe();
-    this.bindings.delete(ref);
+    this.bindingsByRef().delete(ref);
   }
 }
 

@@ -50,7 +50,7 @@ import { OutboundPush } from "./outbound-push.js";
 import { PendingReplies, type ReplyWaiter } from "./pending-replies.js";
 import { PushBuffer } from "./push-buffer.js";
 import { type ReplyScope, ReplyWait } from "./reply-wait.js";
-import type { PhoenixSocket } from "./socket.js";
+import type { ConnectionWatcher, PhoenixSocket } from "./socket.js";
 
 /** Where a channel is, with phoenix.js's names. */
 export type ChannelState =
@@ -151,10 +151,11 @@ export class PhoenixChannel {
   private readonly options: ResolvedChannelOptions;
   private readonly state = new BehaviorSubject<ChannelState>("closed");
   private readonly replies = new PendingReplies();
-  private readonly buffer: PushBuffer;
-  private readonly replyScope: ReplyScope;
   // Made on first use: a channel that nobody asks for its messages, its
-  // events or its leave does not carry their subjects.
+  // events or its leave, that never buffers a push or waits for a reply,
+  // does not carry what those need.
+  private buffer: PushBuffer | undefined;
+  private scope: ReplyScope | undefined;
   private messages: Subject<PhoenixMessage> | undefined;
   private events: MessageRouter | undefined;
   private left: Subject<LeaveOutcome> | undefined;
@@ -179,8 +180,12 @@ export class PhoenixChannel {
   private latestJoin: JoinedEvent | undefined;
   /** The step under way: a join, or the wait before a rejoin. */
   private step: Subscription | undefined;
-  /** Watches the connection while a join is held. */
-  private connectionWatch: Subscription | undefined;
+  /** Whether a join is held: its loss is watched for. */
+  private holding = false;
+  /** Told by the socket when the connection closes, while a join is held. */
+  private readonly connectionWatcher: ConnectionWatcher = {
+    connectionClosed: () => this.joinLost("connection"),
+  };
   private sessionHoldsInbound = false;
   private joinedBefore = false;
   private failedJoins = 0;
@@ -191,13 +196,6 @@ export class PhoenixChannel {
     options: ChannelOptions = {},
   ) {
     this.options = resolveChannelOptions(options);
-    this.buffer = new PushBuffer(topic, this.options.pushBufferSize);
-    this.replyScope = {
-      topic,
-      replies: this.replies,
-      deadlines: new DeadlineQueue(),
-      buffer: this.buffer,
-    };
     this.joined$ = new Observable<JoinedEvent>((member) =>
       this.addMember(member),
     );
@@ -329,8 +327,8 @@ export class PhoenixChannel {
     if (!this.active) throw new ChannelClosedError(this.topic, event);
 
     const push = new OutboundPush(event, payload);
-    if (this.buffer.size === 0 && this.canSend()) this.transmit(push);
-    else this.buffer.add(push);
+    if (this.bufferedPushes === 0 && this.canSend()) this.transmit(push);
+    else this.pushBuffer().add(push);
 
     return push;
   }
@@ -385,7 +383,7 @@ export class PhoenixChannel {
     startedAt = asyncScheduler.now(),
   ): Unsubscribable {
     return new ReplyWait(
-      this.replyScope,
+      this.replyScope(),
       push,
       waiter,
       timeoutMs,
@@ -411,12 +409,30 @@ export class PhoenixChannel {
 
   /** How many pushes wait in the buffer; for tests and diagnostics. */
   get bufferedPushes(): number {
-    return this.buffer.size;
+    return this.buffer?.size ?? 0;
   }
 
   /** How many replies are awaited; for tests and diagnostics. */
   get pendingReplies(): number {
     return this.replies.size;
+  }
+
+  private pushBuffer(): PushBuffer {
+    this.buffer ??= new PushBuffer(this.topic, this.options.pushBufferSize);
+
+    return this.buffer;
+  }
+
+  /** What a reply wait needs of the channel; made on the first wait. */
+  private replyScope(): ReplyScope {
+    this.scope ??= {
+      topic: this.topic,
+      replies: this.replies,
+      deadlines: new DeadlineQueue(),
+      buffer: this.pushBuffer(),
+    };
+
+    return this.scope;
   }
 
   private eventRouter(): MessageRouter {
@@ -511,16 +527,15 @@ export class PhoenixChannel {
     this.joinedBefore = true;
     this.failedJoins = 0;
     this.latestJoin = joined;
-    this.connectionWatch = this.socket.lifecycle$.subscribe((event) => {
-      if (event.type === "close") this.joinLost("connection");
-    });
+    this.holding = true;
+    this.socket.watchConnection(this.connectionWatcher);
 
     for (const member of this.members) member.next(joined);
   }
 
   private releaseJoin(): void {
-    this.connectionWatch?.unsubscribe();
-    this.connectionWatch = undefined;
+    this.holding = false;
+    this.socket.unwatchConnection(this.connectionWatcher);
   }
 
   /** phx_error or phx_close for the join being held. */
@@ -669,7 +684,7 @@ export class PhoenixChannel {
     this.joinRef = undefined;
     this.state.next("errored");
     this.replies.failAll((event) => new ReplyLostError(this.topic, event));
-    this.replyScope.deadlines.releaseIfIdle();
+    this.scope?.deadlines.releaseIfIdle();
   }
 
   private leave(): void {
@@ -719,7 +734,7 @@ export class PhoenixChannel {
     this.joinRef = undefined;
     this.failBuffered();
     this.replies.failAll((event) => new ChannelClosedError(this.topic, event));
-    this.replyScope.deadlines.releaseIfIdle();
+    this.scope?.deadlines.releaseIfIdle();
     if (this.state.value !== "closed") this.state.next("closed");
     this.endMessageStreams();
   }
@@ -739,7 +754,7 @@ export class PhoenixChannel {
   }
 
   private failBuffered(): void {
-    this.buffer.drain((push) => {
+    this.buffer?.drain((push) => {
       const error = new ChannelClosedError(this.topic, push.event);
       if (!push.fail(error)) this.socket.reportError(error);
     });
@@ -758,7 +773,7 @@ export class PhoenixChannel {
     const { event } = message;
     const isSignal =
       event === PhoenixEvent.error || event === PhoenixEvent.close;
-    if (isSignal && this.connectionWatch !== undefined) {
+    if (isSignal && this.holding) {
       this.channelSignal(event);
     }
   }
@@ -769,8 +784,11 @@ export class PhoenixChannel {
 
   /** Sends the buffered pushes, in order, right after a join's "ok". */
   private flush(): void {
-    while (this.buffer.size > 0 && this.socket.currentState === "open") {
-      const push = this.buffer.take();
+    const buffer = this.buffer;
+    if (buffer === undefined) return;
+
+    while (buffer.size > 0 && this.socket.currentState === "open") {
+      const push = buffer.take();
       if (push !== undefined) this.transmit(push);
     }
   }

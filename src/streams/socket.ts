@@ -159,6 +159,18 @@ export type OutboundMessage = PhoenixMessage;
  * // closing, closed
  * ```
  */
+/**
+ * What {@link PhoenixSocket.watchConnection} tells.
+ *
+ * @example
+ * ```ts
+ * const watcher: ConnectionWatcher = { connectionClosed: () => rejoinLater() };
+ * ```
+ */
+export interface ConnectionWatcher {
+  connectionClosed(): void;
+}
+
 export class PhoenixSocket {
   /** Where the socket is; replays the current state to new subscribers. */
   readonly state$: Observable<SocketState>;
@@ -179,6 +191,7 @@ export class PhoenixSocket {
   private readonly heartbeats = new Subject<HeartbeatEvent>();
   private readonly errors = new Subject<TransporterError>();
   private readonly lifecycle = new Subject<LifecycleEvent>();
+  private readonly connectionWatchers = new Set<ConnectionWatcher>();
 
   private root: Subscription | undefined;
   private connection: Connection | undefined;
@@ -335,6 +348,28 @@ export class PhoenixSocket {
   }
 
   /**
+   * Tells `watcher` of every connection that closes, right after
+   * `lifecycle$` does, until {@link unwatchConnection}: the close events
+   * of `lifecycle$` without the objects of a subscription, for watches
+   * held for a channel's whole life.
+   *
+   * @example
+   * ```ts
+   * const watcher = { connectionClosed: () => console.log("closed") };
+   * socket.watchConnection(watcher);
+   * socket.unwatchConnection(watcher);
+   * ```
+   */
+  watchConnection(watcher: ConnectionWatcher): void {
+    this.connectionWatchers.add(watcher);
+  }
+
+  /** Stops what {@link watchConnection} started. */
+  unwatchConnection(watcher: ConnectionWatcher): void {
+    this.connectionWatchers.delete(watcher);
+  }
+
+  /**
    * Puts an error on `errors$` and in the log: how upper layers report
    * what went wrong in user callbacks without breaking a stream.
    */
@@ -444,6 +479,9 @@ export class PhoenixSocket {
       ...close,
       error: failure,
     });
+    for (const watcher of [...this.connectionWatchers]) {
+      watcher.connectionClosed();
+    }
   }
 
   private reconnectAfter(error: unknown, attempt: number): Observable<0> {

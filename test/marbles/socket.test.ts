@@ -448,6 +448,41 @@ describe("PhoenixSocket", () => {
     });
   });
 
+  it("should tell a connection watcher of every close until it is unwatched", () => {
+    createTestScheduler().run(() => {
+      const server = fakeServer({
+        onConnect: (socket) => {
+          socket.after(1, () => socket.open());
+          socket.after(5, () => socket.drop());
+        },
+      });
+      const socket = new PhoenixSocket({
+        url,
+        WebSocket: server.WebSocket,
+        heartbeatIntervalMs: 1_000,
+        reconnectStepsMs: [10],
+        jitter: false,
+      });
+      const closedAt: number[] = [];
+      const watcher = { connectionClosed: () => closedAt.push(Date.now()) };
+      const seen: number[] = [];
+      socket.lifecycle$
+        .pipe(filter((event) => event.type === "close"))
+        .subscribe(() => seen.push(closedAt.length));
+
+      socket.watchConnection(watcher);
+      socket.connect();
+      at(25, () => socket.unwatchConnection(watcher));
+      at(40, () => void socket.disconnect());
+      at(50, () => {
+        // Drops at 5 and 20 reach the watcher; the one at 35 does not.
+        expect(closedAt).toHaveLength(2);
+        // lifecycle$ hears of each close before the watcher does.
+        expect(seen.slice(0, 2)).toEqual([0, 1]);
+      });
+    });
+  });
+
   it("should drop a malformed frame, report it, and stay open", () => {
     createTestScheduler().run(({ expectObservable }) => {
       const server = openingServer(1);

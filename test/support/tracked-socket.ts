@@ -5,7 +5,10 @@
  */
 import { merge, type Observable, type Subscription } from "rxjs";
 import type { MessageSink } from "../../src/streams/message-router.js";
-import type { PhoenixSocket } from "../../src/streams/socket.js";
+import type {
+  ConnectionWatcher,
+  PhoenixSocket,
+} from "../../src/streams/socket.js";
 import type { SubscriptionLog } from "./fake-websocket.js";
 
 /** A hot observable of `TestScheduler.run`, which logs its subscriptions. */
@@ -21,9 +24,10 @@ export interface SocketProbes {
 
 /**
  * Makes every subscription to `topic$`, `lifecycle$` and `state$` of
- * `socket`, and every `attachTopic` until its `detachTopic`, also
- * subscribe to a probe that emits nothing, so that its life shows in the
- * probe's log. Call it inside `TestScheduler.run`, with its
+ * `socket`, every `attachTopic` until its `detachTopic` (in the topic
+ * log) and every `watchConnection` until its `unwatchConnection` (in the
+ * lifecycle log), also subscribe to a probe that emits nothing, so that
+ * its life shows in the probe's log. Call it inside `TestScheduler.run`, with its
  * `hot`, before the channel is created: the channel takes its topic stream
  * when it is built.
  *
@@ -47,6 +51,7 @@ export function probeSocket(
 
   socket.topic$ = (name) => merge(topic$(name), topic);
   probeAttachments(socket, topic);
+  probeConnectionWatches(socket, lifecycle);
   Object.defineProperty(socket, "lifecycle$", {
     value: merge(socket.lifecycle$, lifecycle),
   });
@@ -75,5 +80,22 @@ function probeAttachments(socket: PhoenixSocket, probe: Probe): void {
     detach(name, sink);
     held.get(sink)?.unsubscribe();
     held.delete(sink);
+  };
+}
+
+/** Subscribes to `probe` from each `watchConnection` to its unwatch. */
+function probeConnectionWatches(socket: PhoenixSocket, probe: Probe): void {
+  const watch = socket.watchConnection.bind(socket);
+  const unwatch = socket.unwatchConnection.bind(socket);
+  const held = new Map<ConnectionWatcher, Subscription>();
+
+  socket.watchConnection = (watcher) => {
+    watch(watcher);
+    if (!held.has(watcher)) held.set(watcher, probe.subscribe());
+  };
+  socket.unwatchConnection = (watcher) => {
+    unwatch(watcher);
+    held.get(watcher)?.unsubscribe();
+    held.delete(watcher);
   };
 }
