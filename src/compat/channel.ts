@@ -93,7 +93,9 @@ export class Channel {
   /** By ref; made on the first `on`, `onClose` or `onError`. */
   private bindings: Map<number, Binding> | undefined;
   private lastBindingRef = 0;
-  private readonly holding = new BehaviorSubject<Holding>("held");
+  private holding: Holding = "held";
+  /** Made for the first `onClose` or `onError`, then kept in step. */
+  private holdingChanges: BehaviorSubject<Holding> | undefined;
   private leaveOutcome$: Observable<LeaveOutcome> | undefined;
 
   constructor(
@@ -113,7 +115,7 @@ export class Channel {
    * this Channel holds it, "closed" once this Channel has left.
    */
   get state(): ChannelState {
-    return stateOf(this.core.currentState, this.holding.value);
+    return stateOf(this.core.currentState, this.holding);
   }
 
   /** Every inbound message of the channel, hot. */
@@ -139,7 +141,7 @@ export class Channel {
    * ```
    */
   push(event: string, payload: unknown, timeoutMs = this.pushTimeoutMs): Push {
-    if (this.holding.value !== "held") {
+    if (this.holding !== "held") {
       throw new ChannelClosedError(this.topic, event);
     }
 
@@ -160,7 +162,7 @@ export class Channel {
   on(event: string, callback: EventCallback): number {
     this.lastBindingRef += 1;
     const ref = this.lastBindingRef;
-    if (this.holding.value !== "held") return ref;
+    if (this.holding !== "held") return ref;
 
     this.bindingsByRef().set(
       ref,
@@ -268,7 +270,7 @@ export class Channel {
 
   /** The engine's leave is under way: its answer, or the caller's timeout. */
   private awaitLeave(timeoutMs: number | undefined): Observable<LeaveOutcome> {
-    this.holding.next("leaving");
+    this.setHolding("leaving");
     const left$ =
       timeoutMs === undefined
         ? this.core.left$()
@@ -280,7 +282,7 @@ export class Channel {
     left$
       .pipe(
         take(1),
-        tap(() => this.holding.next("left")),
+        tap(() => this.setHolding("left")),
       )
       .subscribe(outcome$);
 
@@ -288,7 +290,7 @@ export class Channel {
   }
 
   private settleLeave(outcome: LeaveOutcome): Observable<LeaveOutcome> {
-    this.holding.next("left");
+    this.setHolding("left");
     const outcome$ = new ReplaySubject<LeaveOutcome>(1);
     outcome$.next(outcome);
     outcome$.complete();
@@ -301,11 +303,18 @@ export class Channel {
    * once this Channel has left, as nothing changes after.
    */
   private state$(): Observable<ChannelState> {
-    return combineLatest([this.core.state$, this.holding]).pipe(
+    this.holdingChanges ??= new BehaviorSubject(this.holding);
+
+    return combineLatest([this.core.state$, this.holdingChanges]).pipe(
       takeWhile(([, holding]) => holding !== "left", true),
       map(([state, holding]) => stateOf(state, holding)),
       distinctUntilChanged(),
     );
+  }
+
+  private setHolding(holding: Holding): void {
+    this.holding = holding;
+    this.holdingChanges?.next(holding);
   }
 
   private onStateChange(

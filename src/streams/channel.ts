@@ -149,7 +149,9 @@ export class PhoenixChannel {
   readonly joined$: Observable<JoinedEvent>;
 
   private readonly options: ResolvedChannelOptions;
-  private readonly state = new BehaviorSubject<ChannelState>("closed");
+  private state: ChannelState = "closed";
+  /** Made for the first subscriber of `state$`, then kept in step. */
+  private stateChanges: BehaviorSubject<ChannelState> | undefined;
   private readonly replies = new PendingReplies();
   // Made on first use: a channel that nobody asks for its messages, its
   // events or its leave, that never buffers a push or waits for a reply,
@@ -203,7 +205,11 @@ export class PhoenixChannel {
 
   /** Where the channel is; replays the current state. */
   get state$(): Observable<ChannelState> {
-    return this.state.asObservable();
+    return defer(() => {
+      this.stateChanges ??= new BehaviorSubject(this.state);
+
+      return this.stateChanges;
+    });
   }
 
   /**
@@ -220,7 +226,7 @@ export class PhoenixChannel {
 
   /** The current state. */
   get currentState(): ChannelState {
-    return this.state.value;
+    return this.state;
   }
 
   /**
@@ -603,7 +609,7 @@ export class PhoenixChannel {
     return defer(() => {
       const ref = this.socket.makeRef();
       this.joinRef = ref;
-      this.state.next("joining");
+      this.setState("joining");
 
       const reply$ = this.replies.reply$(ref, PhoenixEvent.join);
       const sent$ = defer(() => {
@@ -628,7 +634,7 @@ export class PhoenixChannel {
     rejoin: boolean,
   ): JoinedEvent {
     if (reply.status !== "ok") {
-      this.state.next("errored");
+      this.setState("errored");
       throw new JoinError(this.topic, reply.response);
     }
 
@@ -636,7 +642,7 @@ export class PhoenixChannel {
     // the new state (dispose, a user's push) comes after the pushes that
     // were waiting, and finds the buffer empty.
     this.flush();
-    this.state.next("joined");
+    this.setState("joined");
 
     return {
       topic: this.topic,
@@ -682,7 +688,7 @@ export class PhoenixChannel {
    */
   private lose(): void {
     this.joinRef = undefined;
-    this.state.next("errored");
+    this.setState("errored");
     this.replies.failAll((event) => new ReplyLostError(this.topic, event));
     this.scope?.deadlines.releaseIfIdle();
   }
@@ -690,12 +696,12 @@ export class PhoenixChannel {
   private leave(): void {
     this.active = false;
     this.failBuffered();
-    if (this.state.value !== "joined" || this.socket.currentState !== "open") {
+    if (this.state !== "joined" || this.socket.currentState !== "open") {
       this.finishLeave("skipped");
       return;
     }
 
-    this.state.next("leaving");
+    this.setState("leaving");
     const ref = this.socket.makeRef();
     this.holdInbound();
     const answer$ = merge(
@@ -735,7 +741,7 @@ export class PhoenixChannel {
     this.failBuffered();
     this.replies.failAll((event) => new ChannelClosedError(this.topic, event));
     this.scope?.deadlines.releaseIfIdle();
-    if (this.state.value !== "closed") this.state.next("closed");
+    if (this.state !== "closed") this.setState("closed");
     this.endMessageStreams();
   }
 
@@ -778,8 +784,13 @@ export class PhoenixChannel {
     }
   }
 
+  private setState(state: ChannelState): void {
+    this.state = state;
+    this.stateChanges?.next(state);
+  }
+
   private canSend(): boolean {
-    return this.state.value === "joined" && this.socket.currentState === "open";
+    return this.state === "joined" && this.socket.currentState === "open";
   }
 
   /** Sends the buffered pushes, in order, right after a join's "ok". */
@@ -814,15 +825,23 @@ export class PhoenixChannel {
   }
 }
 
+/** Join params as a function; channels without params share one. */
+function paramsReader(params: ChannelOptions["params"]): () => object {
+  if (typeof params === "function") return params as () => object;
+  if (params === undefined) return noParams;
+
+  return () => params;
+}
+
+function noParams(): object {
+  return {};
+}
+
 function resolveChannelOptions(
   options: ChannelOptions,
 ): ResolvedChannelOptions {
-  const params = options.params;
   const resolved: ResolvedChannelOptions = {
-    params:
-      typeof params === "function"
-        ? (params as () => object)
-        : () => params ?? {},
+    params: paramsReader(options.params),
     joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
     pushTimeoutMs: options.pushTimeoutMs ?? 10_000,
     leaveTimeoutMs: options.leaveTimeoutMs ?? 10_000,
