@@ -58,13 +58,22 @@ export async function runPlugin(): Promise<{ dispose: () => Promise<void> }> {
     });
   });
 
-  const answer = await callHub(channel, "get_time", {});
-  console.log("plugin: hub_call answered", JSON.stringify(answer));
+  try {
+    const answer = await callHub(channel, "get_time", {});
+    console.log("plugin: hub_call answered", JSON.stringify(answer));
+  } catch (error) {
+    // A hub without a handler for the call (the CLI hub) answers with
+    // hub_call_error; the plugin goes on serving.
+    console.log("plugin: hub_call failed:", (error as Error).message);
+  }
 
   return { dispose };
 }
 
-/** A hub call matched by request_id, with `on` and `off`. */
+/**
+ * A hub call matched by request_id, with `on` and `off`: resolves with the
+ * `hub_call_response`'s data, rejects with the `hub_call_error`'s error.
+ */
 function callHub(
   channel: Awaited<
     ReturnType<ReturnType<typeof createTransporter>["connect"]>
@@ -75,10 +84,20 @@ function callHub(
   const requestId = `call-${Date.now()}`;
 
   return new Promise((resolve, reject) => {
-    const ref = channel.on("hub_call_response", (payload) => {
+    const stopListening = () => {
+      channel.off("hub_call_response", responseRef);
+      channel.off("hub_call_error", errorRef);
+    };
+    const responseRef = channel.on("hub_call_response", (payload) => {
       if (payload.request_id !== requestId) return;
-      channel.off("hub_call_response", ref);
+      stopListening();
       resolve(payload.data);
+    });
+    const errorRef = channel.on("hub_call_error", (payload) => {
+      if (payload.request_id !== requestId) return;
+      stopListening();
+      const { code, message } = payload.error ?? {};
+      reject(new Error(`${code}: ${message}`));
     });
     channel
       .push(`hub_call:${name}`, { request_id: requestId, data })
