@@ -33,12 +33,12 @@ import {
   PushError,
   ReplyLostError,
 } from "../errors.js";
+import { stepDelay } from "./backoff.js";
 import {
-  assertCount,
-  assertPositiveMs,
-  assertSchedule,
-} from "./assert-options.js";
-import { DEFAULT_REJOIN_STEPS_MS, stepDelay } from "./backoff.js";
+  type ChannelOptions,
+  type ResolvedChannelOptions,
+  resolveChannelOptions,
+} from "./channel-options.js";
 import { DeadlineQueue } from "./deadline-queue.js";
 import {
   PhoenixEvent,
@@ -50,7 +50,13 @@ import { OutboundPush } from "./outbound-push.js";
 import { PendingReplies, type ReplyWaiter } from "./pending-replies.js";
 import { PushBuffer } from "./push-buffer.js";
 import { type ReplyScope, ReplyWait } from "./reply-wait.js";
-import type { ConnectionWatcher, PhoenixSocket } from "./socket.js";
+import type {
+  ConnectionWatcher,
+  LifecycleEvent,
+  PhoenixSocket,
+} from "./socket.js";
+
+export type { ChannelOptions } from "./channel-options.js";
 
 /** Where a channel is, with phoenix.js's names. */
 export type ChannelState =
@@ -81,43 +87,10 @@ export interface JoinedEvent {
 /** How a leave ended: answered, timed out, or not sent at all. */
 export type LeaveOutcome = "ok" | "timeout" | "skipped";
 
-/**
- * How a channel behaves; every field has a default.
- *
- * @example
- * ```ts
- * const options: ChannelOptions = { joinTimeoutMs: 5_000, pushBufferSize: 50 };
- * ```
- */
-export interface ChannelOptions {
-  /** Join params; a function is called again on every (re)join. */
-  params?: object | (() => object);
-  /** How long a join may wait, socket open included. Default 10 000 ms. */
-  joinTimeoutMs?: number;
-  /** Default timeout of a push, counted from the call. Default 10 000 ms. */
-  pushTimeoutMs?: number;
-  /** How long a leave waits for its reply. Default 10 000 ms. */
-  leaveTimeoutMs?: number;
-  /**
-   * The rejoin schedule after a crash or a failed rejoin; the last step
-   * repeats. Default 1000, 2000, 5000, then 10 000 ms.
-   */
-  rejoinStepsMs?: readonly number[];
-  /** How many pushes may wait while not joined. Default 100. */
-  pushBufferSize?: number;
-}
-
-type ResolvedChannelOptions = Required<Omit<ChannelOptions, "params">> & {
-  params: () => object;
-};
-
-/** The signal of a closed connection, beside phx_error and phx_close. */
-const CONNECTION_CLOSED = "connection closed";
-
-/** Why a joined channel stopped being joined. */
-class ChannelLost extends Error {
-  constructor(readonly reason: "connection" | "crash") {
-    super(`channel lost: ${reason}`);
+/** The connection closed while a join waited for its reply. */
+class JoinInterrupted extends Error {
+  constructor() {
+    super("connection closed during the join");
   }
 }
 
@@ -595,7 +568,7 @@ export class PhoenixChannel {
       mergeMap(() => this.sendJoin$(rejoin)),
       retry({
         delay: (error) =>
-          error instanceof ChannelLost ? of(0) : throwError(() => error),
+          error instanceof JoinInterrupted ? of(0) : throwError(() => error),
       }),
       timeout({
         first: joinTimeoutMs,
@@ -618,7 +591,7 @@ export class PhoenixChannel {
       });
 
       const lost$ = this.connectionClosed$().pipe(
-        mergeMap(() => throwError(() => new ChannelLost("connection"))),
+        mergeMap(() => throwError(() => new JoinInterrupted())),
       );
 
       return merge(reply$, lost$, sent$).pipe(
@@ -671,10 +644,9 @@ export class PhoenixChannel {
   }
 
   /** Emits once when the socket's connection closes. */
-  private connectionClosed$(): Observable<string> {
+  private connectionClosed$(): Observable<LifecycleEvent> {
     return this.socket.lifecycle$.pipe(
       first((event) => event.type === "close"),
-      map(() => CONNECTION_CLOSED),
     );
   }
 
@@ -823,41 +795,4 @@ export class PhoenixChannel {
   private params(): object {
     return this.options.params();
   }
-}
-
-/** Join params as a function; channels without params share one. */
-function paramsReader(params: ChannelOptions["params"]): () => object {
-  if (typeof params === "function") return params as () => object;
-  if (params === undefined) return noParams;
-
-  return () => params;
-}
-
-function noParams(): object {
-  return {};
-}
-
-function resolveChannelOptions(
-  options: ChannelOptions,
-): ResolvedChannelOptions {
-  const resolved: ResolvedChannelOptions = {
-    params: paramsReader(options.params),
-    joinTimeoutMs: options.joinTimeoutMs ?? 10_000,
-    pushTimeoutMs: options.pushTimeoutMs ?? 10_000,
-    leaveTimeoutMs: options.leaveTimeoutMs ?? 10_000,
-    rejoinStepsMs: options.rejoinStepsMs ?? DEFAULT_REJOIN_STEPS_MS,
-    pushBufferSize: options.pushBufferSize ?? 100,
-  };
-
-  for (const name of [
-    "joinTimeoutMs",
-    "pushTimeoutMs",
-    "leaveTimeoutMs",
-  ] as const) {
-    assertPositiveMs(name, resolved[name]);
-  }
-  assertSchedule("rejoinStepsMs", resolved.rejoinStepsMs);
-  assertCount("pushBufferSize", resolved.pushBufferSize);
-
-  return resolved;
 }
