@@ -11,6 +11,7 @@ import {
   filter,
   map,
   type Observable,
+  of,
   pairwise,
   ReplaySubject,
   race,
@@ -250,7 +251,9 @@ export class Channel {
    * the join, and this Channel has left already.
    */
   private letGo(timeoutMs: number | undefined): Observable<LeaveOutcome> {
-    for (const ref of [...this.bindingsByRef().keys()]) this.dropBinding(ref);
+    for (const ref of [...(this.bindings?.keys() ?? [])]) {
+      this.dropBinding(ref);
+    }
     const stateBefore = this.core.currentState;
     let answered: LeaveOutcome | undefined;
     const answer = this.core.left$().subscribe((outcome) => {
@@ -291,11 +294,8 @@ export class Channel {
 
   private settleLeave(outcome: LeaveOutcome): Observable<LeaveOutcome> {
     this.setHolding("left");
-    const outcome$ = new ReplaySubject<LeaveOutcome>(1);
-    outcome$.next(outcome);
-    outcome$.complete();
 
-    return outcome$;
+    return of(outcome);
   }
 
   /**
