@@ -84,11 +84,8 @@ export class DeadlineQueue {
 
     deadline.queueState = "done";
     this.cancelledCount += 1;
-    // The timer stays armed when the last deadline goes: the next one
-    // (a push after a push) most likely comes later, and then needs no
-    // timer of its own. At worst it wakes once for nothing;
-    // `releaseIfIdle` stops it for good.
-    if (
+    if (this.size === 0) this.forgetCancelled();
+    else if (
       this.cancelledCount > COMPACT_THRESHOLD &&
       this.cancelledCount > this.size
     ) {
@@ -103,6 +100,14 @@ export class DeadlineQueue {
    */
   releaseIfIdle(): void {
     if (this.size === 0) this.clear();
+  }
+
+  /**
+   * How many entries the heap keeps, cancelled ones included; for tests
+   * and diagnostics.
+   */
+  get storedEntries(): number {
+    return this.heap.length;
   }
 
   /** How many deadlines are still to come; for tests and diagnostics. */
@@ -152,6 +157,18 @@ export class DeadlineQueue {
     this.wakeUp?.unsubscribe();
     this.wakeUp = undefined;
     this.wakeUpAt = Number.POSITIVE_INFINITY;
+  }
+
+  /**
+   * Empties a heap that holds only cancelled deadlines, so that they (and
+   * what they hold, a push's payload among it) can be collected. The
+   * timer stays armed: the next deadline (a push after a push) most
+   * likely comes later, and then needs no timer of its own. At worst it
+   * wakes once for nothing; `releaseIfIdle` stops it for good.
+   */
+  private forgetCancelled(): void {
+    this.heap.length = 0;
+    this.cancelledCount = 0;
   }
 
   private compact(): void {

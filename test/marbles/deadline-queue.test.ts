@@ -79,6 +79,27 @@ describe("DeadlineQueue", () => {
     expect(scheduler.now()).toBe(14);
   });
 
+  it("should keep no cancelled deadline once none is left to come", () => {
+    const scheduler = createTestScheduler();
+    const stored: number[] = [];
+    scheduler.run(() => {
+      const deadlines = new DeadlineQueue();
+      const first: Deadline = { at: 100, expire: () => {} };
+      const second: Deadline = { at: 200, expire: () => {} };
+      deadlines.add(first);
+      deadlines.add(second);
+      at(1, () => {
+        deadlines.cancel(first);
+        stored.push(deadlines.storedEntries);
+        deadlines.cancel(second);
+        stored.push(deadlines.storedEntries);
+      });
+    });
+
+    // A payload held by a cancelled push is not kept until compaction.
+    expect(stored).toEqual([2, 0]);
+  });
+
   it("should stop its timer on releaseIfIdle once no deadline is left", () => {
     const scheduler = createTestScheduler();
     scheduler.run(() => {
